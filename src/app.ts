@@ -1,0 +1,36 @@
+// Builds the Elysia app from already-made services. No listening, no process state: tests call
+// `app.handle(request)` directly, main.ts listens.
+import { Elysia } from 'elysia';
+import type { KeyRing } from './auth.ts';
+import type { Config } from './config.ts';
+import { cors } from './cors.ts';
+import { httpErrors } from './http-errors.ts';
+import type { Logger } from './logger.ts';
+import { requestLog } from './request-log.ts';
+import { taskRoutes } from './routes.ts';
+import type { Snapshots } from './snapshots.ts';
+import { systemRoutes } from './system-routes.ts';
+import type { TaskService } from './tasks.ts';
+
+export interface AppDependencies {
+  config: Config;
+  service: TaskService;
+  snapshots: Snapshots;
+  keyRing: KeyRing;
+  logger: Logger;
+  startedAt: Date;
+  version: string;
+  /** Extra features (the live stream, the docs) mounted after the REST routes. */
+  plugins?: readonly Elysia<any, any, any, any, any, any, any>[];
+}
+
+export function createApp(deps: AppDependencies) {
+  let app = new Elysia({ name: 'taskmock' })
+    .use(httpErrors(deps.logger))
+    .use(cors(deps.config.corsOrigins))
+    .use(requestLog(deps.logger))
+    .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version }))
+    .use(taskRoutes(deps));
+  for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;
+  return app;
+}

@@ -1,0 +1,160 @@
+// Every setting is an environment variable and a command-line flag (the flag wins). Parsing never
+// exits the process: it returns a Config or throws a ConfigError naming the bad setting.
+import { parseArgs } from 'node:util';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFormat = 'pretty' | 'json';
+
+export interface Config {
+  port: number;
+  host: string;
+  apiKeys: string[];
+  usingDefaultKey: boolean;
+  databasePath: string;
+  maxWorkspaces: number;
+  maxWorkspaceConnections: number;
+  maxRunningWorkspaceTasks: number;
+  maxWorkspaceTasks: number;
+  timeScale: number;
+  seed: string | undefined;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Parser = (raw: string, label: string) => unknown;
+
+interface Setting {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  defaultValue: string | undefined;
+  help: string;
+  parse: Parser;
+}
+
+const integer =
+  (min: number, max: number): Parser =>
+  (raw, label) => {
+    const value = Number(raw.trim());
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${label} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+
+const positiveNumber: Parser = (raw, label) => {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 1_000_000) {
+    throw new ConfigError(`${label} must be a number greater than 0 (at most 1000000), got "${raw}"`);
+  }
+  return value;
+};
+
+const nonEmpty: Parser = (raw, label) => {
+  if (raw.trim() === '') throw new ConfigError(`${label} must not be empty`);
+  return raw.trim();
+};
+
+const oneOf =
+  (...allowed: string[]): Parser =>
+  (raw, label) => {
+    const value = raw.trim().toLowerCase();
+    if (!allowed.includes(value)) throw new ConfigError(`${label} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return value;
+  };
+
+const list: Parser = (raw, label) => {
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.length === 0 || items.some((item) => item === '')) {
+    throw new ConfigError(`${label} must be a comma-separated list with no empty entries, got "${raw}"`);
+  }
+  return [...new Set(items)];
+};
+
+export const SETTINGS: readonly Setting[] = [
+  { key: 'port', env: 'PORT', flag: 'port', defaultValue: '8700', help: 'TCP port to listen on (0 picks a free one)', parse: integer(0, 65535) },
+  { key: 'host', env: 'HOST', flag: 'host', defaultValue: '0.0.0.0', help: 'interface to bind', parse: nonEmpty },
+  { key: 'apiKeys', env: 'API_KEYS', flag: 'api-keys', defaultValue: undefined, help: 'comma-separated API keys (default: demo, with a warning)', parse: list },
+  { key: 'databasePath', env: 'DATABASE_PATH', flag: 'db', defaultValue: 'taskmock.sqlite', help: 'SQLite file, or :memory:', parse: nonEmpty },
+  { key: 'maxWorkspaces', env: 'MAX_WORKSPACES', flag: 'max-workspaces', defaultValue: '4', help: 'existing workspaces per API key', parse: integer(1, 1_000_000) },
+  { key: 'maxWorkspaceConnections', env: 'MAX_WORKSPACE_CONNECTIONS', flag: 'max-workspace-connections', defaultValue: '10', help: 'open WebSockets per workspace', parse: integer(1, 1_000_000) },
+  { key: 'maxRunningWorkspaceTasks', env: 'MAX_RUNNING_WORKSPACE_TASKS', flag: 'max-running-workspace-tasks', defaultValue: '6', help: 'tasks running at once per workspace', parse: integer(1, 1_000_000) },
+  { key: 'maxWorkspaceTasks', env: 'MAX_WORKSPACE_TASKS', flag: 'max-workspace-tasks', defaultValue: '1000', help: 'tasks held per workspace', parse: integer(1, 1_000_000) },
+  { key: 'timeScale', env: 'TIME_SCALE', flag: 'time-scale', defaultValue: '1', help: 'divides every duration and delay (10 = ten times faster)', parse: positiveNumber },
+  { key: 'seed', env: 'SEED', flag: 'seed', defaultValue: undefined, help: 'makes task durations reproducible', parse: nonEmpty },
+  { key: 'corsOrigins', env: 'CORS_ORIGINS', flag: 'cors-origins', defaultValue: '*', help: 'allowed browser origins, comma-separated, or *', parse: list },
+  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', defaultValue: 'info', help: 'debug, info, warn, error or silent', parse: oneOf('debug', 'info', 'warn', 'error', 'silent') },
+  { key: 'logFormat', env: 'LOG_FORMAT', flag: 'log-format', defaultValue: 'pretty', help: 'pretty or json', parse: oneOf('pretty', 'json') },
+];
+
+export const DEFAULT_API_KEY = 'demo';
+
+export interface ParsedCommandLine {
+  command: 'serve' | 'healthcheck' | 'help' | 'version';
+  config: Config;
+}
+
+/** Parses argv (without the program name) and the environment into a command and its Config. */
+export function parseCommandLine(argv: string[], env: Record<string, string | undefined>): ParsedCommandLine {
+  const options = Object.fromEntries(SETTINGS.map((setting) => [setting.flag, { type: 'string' as const }]));
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message} (see taskmock --help)`);
+  }
+  const [commandWord, ...extra] = parsed.positionals;
+  if (extra.length > 0 || (commandWord && commandWord !== 'serve' && commandWord !== 'healthcheck')) {
+    throw new ConfigError(`unknown command "${parsed.positionals.join(' ')}" (see taskmock --help)`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const command = values.help ? 'help' : values.version ? 'version' : ((commandWord ?? 'serve') as 'serve' | 'healthcheck');
+  return { command, config: resolveConfig(values, env) };
+}
+
+function resolveConfig(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Config {
+  const config: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const flagValue = flags[setting.flag];
+    const envValue = env[setting.env];
+    const [raw, label] =
+      typeof flagValue === 'string'
+        ? [flagValue, `--${setting.flag}`]
+        : envValue !== undefined
+          ? [envValue, setting.env]
+          : [setting.defaultValue, setting.env];
+    config[setting.key] = raw === undefined ? undefined : setting.parse(raw, label);
+  }
+  const usingDefaultKey = config.apiKeys === undefined;
+  if (usingDefaultKey) config.apiKeys = [DEFAULT_API_KEY];
+  return { ...(config as unknown as Config), usingDefaultKey };
+}
+
+export function helpText(version: string): string {
+  const rows = SETTINGS.map((setting) => {
+    const fallback = setting.defaultValue === undefined ? '' : ` (default ${setting.defaultValue})`;
+    return `  --${setting.flag.padEnd(29)} ${setting.env.padEnd(28)} ${setting.help}${fallback}`;
+  });
+  return [
+    `taskmock ${version}: a mock task-queue backend with a live WebSocket stream`,
+    '',
+    'Usage:',
+    '  taskmock [serve] [options]   start the server (the default command)',
+    '  taskmock healthcheck         exit 0 if a server on the configured host/port answers GET /health',
+    '  taskmock --help | --version',
+    '',
+    'Options (each also read from the environment variable beside it; the flag wins):',
+    ...rows,
+    '',
+  ].join('\n');
+}

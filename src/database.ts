@@ -1,0 +1,73 @@
+// Opens the SQLite file taskmock owns: WAL for fast durable commits, an exclusive lock so a second
+// taskmock on the same file fails at start, and a schema versioned with PRAGMA user_version.
+import { Database } from 'bun:sqlite';
+
+export class DatabaseInUseError extends Error {
+  override readonly name = 'DatabaseInUseError';
+  constructor(path: string) {
+    super(`database ${path} is in use by another running taskmock (or another program holds its lock)`);
+  }
+}
+
+const MIGRATIONS: readonly string[] = [
+  // 1: workspaces remember their last task id forever, so ids are never reused after a flush.
+  `CREATE TABLE workspaces (
+     key_hash TEXT NOT NULL,
+     workspace_id TEXT NOT NULL,
+     last_task_id INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (key_hash, workspace_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE tasks (
+     key_hash TEXT NOT NULL,
+     workspace_id TEXT NOT NULL,
+     id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     type TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed')),
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     ends_at INTEGER,
+     completed_at INTEGER,
+     PRIMARY KEY (key_hash, workspace_id, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX tasks_unfinished ON tasks (key_hash, workspace_id, status) WHERE status != 'completed';`,
+];
+
+export function openDatabase(path: string): Database {
+  const db = new Database(path, { create: true, strict: true });
+  try {
+    db.run('PRAGMA busy_timeout = 0');
+    if (path !== ':memory:') {
+      // Held until close: a second process cannot read or write this file while we run.
+      db.run('PRAGMA locking_mode = EXCLUSIVE');
+      db.run('PRAGMA journal_mode = WAL');
+    }
+    // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commits.
+    db.run('PRAGMA synchronous = NORMAL');
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (isLockError(error)) throw new DatabaseInUseError(path);
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Database): void {
+  const { user_version: current } = db.query('PRAGMA user_version').get() as { user_version: number };
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this taskmock understands (${MIGRATIONS.length})`);
+  }
+  db.transaction(() => {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.run(MIGRATIONS[version]!);
+    }
+    db.run(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+function isLockError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked/i.test(String(error));
+}

@@ -1,0 +1,38 @@
+// Every failure a client can cause is an ApiError: it carries its HTTP status, the contract's
+// message and a stable machine-readable code. The domain throws these; one handler renders them.
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toBody(): { message: string; code: string } {
+    return { message: this.message, code: this.code };
+  }
+}
+
+export const TASK_NOT_FOUND_MESSAGE =
+  'the task could not be found, it is either being dispatched or has already been dispatched';
+
+export const errors = {
+  forbidden: () => new ApiError(403, 'forbidden', 'Forbidden'),
+  invalidWorkspaceId: () => new ApiError(400, 'invalid_workspace_id', 'invalid workspace id'),
+  invalidBody: () => new ApiError(400, 'invalid_request_body', 'invalid request body'),
+  nameRequired: () => new ApiError(400, 'name_required', 'name is required'),
+  nameTooLong: (max: number) => new ApiError(400, 'name_too_long', `name must be at most ${max} characters`),
+  invalidTaskType: () => new ApiError(400, 'invalid_task_type', 'invalid task type'),
+  invalidTaskId: () => new ApiError(400, 'invalid_task_id', 'invalid task id'),
+  taskNotFound: () => new ApiError(404, 'task_not_found', TASK_NOT_FOUND_MESSAGE),
+  tooManyWorkspaces: () => new ApiError(429, 'too_many_workspaces', 'too many workspaces'),
+  tooManyTasks: () => new ApiError(429, 'too_many_tasks', 'too many tasks in workspace'),
+  tooManyConnections: () => new ApiError(429, 'too_many_connections', 'too many connections in workspace'),
+  bodyTooLarge: (maxBytes: number) =>
+    new ApiError(413, 'body_too_large', `request body is larger than ${maxBytes} bytes`),
+  routeNotFound: () => new ApiError(404, 'not_found', 'Not Found'),
+  internal: () => new ApiError(500, 'internal_error', 'internal server error'),
+} as const;

@@ -1,0 +1,53 @@
+// One global error handler: contract errors render as {"message","code"} with their status;
+// validation and parse failures map to the original's 400 messages; anything else is a plain 500
+// that never leaks internals.
+import { Elysia } from 'elysia';
+import { ApiError, errors } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+const FROM_SCHEMA_ERROR: Record<string, () => ApiError> = {
+  name_required: errors.nameRequired,
+  invalid_task_type: errors.invalidTaskType,
+  invalid_request_body: errors.invalidBody,
+  invalid_workspace_id: errors.invalidWorkspaceId,
+  invalid_task_id: errors.invalidTaskId,
+};
+
+export function toApiError(code: string | number, error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  switch (code) {
+    case 'VALIDATION': {
+      const named = FROM_SCHEMA_ERROR[String((error as { customError?: unknown }).customError)];
+      return named ? named() : errors.invalidBody();
+    }
+    case 'PARSE':
+      return errors.invalidBody();
+    case 'NOT_FOUND':
+      return errors.routeNotFound();
+    default:
+      return null;
+  }
+}
+
+export function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+export function errorResponse(error: ApiError): Response {
+  return jsonResponse(error.status, error.toBody());
+}
+
+export const httpErrors = (logger: Logger) =>
+  new Elysia({ name: 'taskmock/http-errors' }).onError({ as: 'global' }, ({ code, error, set }) => {
+    const apiError = toApiError(code, error);
+    if (apiError) {
+      set.status = apiError.status;
+      return apiError.toBody();
+    }
+    logger.error('unhandled error', { error: error instanceof Error ? error.stack : String(error) });
+    set.status = 500;
+    return errors.internal().toBody();
+  });

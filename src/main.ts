@@ -1,0 +1,55 @@
+#!/usr/bin/env bun
+// The only module with side effects: reads argv and the environment, listens, handles signals.
+import { banner, healthcheck } from './cli.ts';
+import { ConfigError, helpText, parseCommandLine } from './config.ts';
+import { DatabaseInUseError } from './database.ts';
+import { startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`taskmock: ${message}\n`);
+  process.exit(2);
+}
+
+function parse() {
+  try {
+    return parseCommandLine(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+function start(config: ReturnType<typeof parse>['config']): RunningTaskmock {
+  try {
+    return startTaskmock(config);
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) fail(error.message);
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || /address.*in use|EADDRINUSE/i.test(String(error))) {
+      fail(`port ${config.port} on ${config.host} is already in use (set PORT or --port)`);
+    }
+    fail(`could not start: ${(error as Error).message}`);
+  }
+}
+
+const { command, config } = parse();
+if (command === 'help') {
+  process.stdout.write(helpText(VERSION));
+} else if (command === 'version') {
+  process.stdout.write(`${VERSION}\n`);
+} else if (command === 'healthcheck') {
+  process.exit(await healthcheck(config));
+} else {
+  const taskmock = start(config);
+  process.stdout.write(banner(config, taskmock.url, VERSION));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    taskmock.logger.info(`received ${signal}, shutting down`);
+    await taskmock.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

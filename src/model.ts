@@ -1,0 +1,51 @@
+// The domain vocabulary: task types, statuses, the public Task shape and workspace identity.
+// Nothing here knows about HTTP or SQLite.
+
+export const TASK_TYPES = ['gx.tiny', 'gx.micro', 'gx.small', 'gx.medium', 'gx.large', 'gx.heavy'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export const TASK_STATUSES = ['queued', 'running', 'completed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Upper bound (exclusive) of a task's run time at TIME_SCALE 1, in milliseconds. */
+export const BASE_DURATION_MS: Record<TaskType, number> = {
+  'gx.tiny': 3_000,
+  'gx.micro': 5_000,
+  'gx.small': 10_000,
+  'gx.medium': 30_000,
+  'gx.large': 120_000,
+  'gx.heavy': 300_000,
+};
+
+/** A task is never started sooner than this after creation, so every client sees `queued`. */
+export const MIN_QUEUED_MS = 1_000;
+/** A workspace starts at most one task per this interval (the original's pacing). */
+export const START_PACING_MS = 100;
+
+export const MAX_NAME_LENGTH = 200;
+export const WORKSPACE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const DEFAULT_WORKSPACE_ID = 'default';
+
+export interface Task {
+  id: number;
+  name: string;
+  type: TaskType;
+  status: TaskStatus;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** A workspace belongs to one API key; only the key's hash is ever kept. */
+export interface WorkspaceRef {
+  keyHash: string;
+  workspaceId: string;
+}
+
+export function workspaceKey(ref: WorkspaceRef): string {
+  return `${ref.keyHash}/${ref.workspaceId}`;
+}
+
+export function isTaskType(value: unknown): value is TaskType {
+  return typeof value === 'string' && (TASK_TYPES as readonly string[]).includes(value);
+}

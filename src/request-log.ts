@@ -1,0 +1,29 @@
+// One log line per request: method, path (never the query string, which may hold the API key),
+// status and duration. Also enforces the request body limit before any body is read.
+import { Elysia } from 'elysia';
+import { errors } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const requestLog = (logger: Logger) => {
+  const startedAt = new WeakMap<Request, number>();
+  const logging = logger.enabled('info');
+  return new Elysia({ name: 'taskmock/request-log' })
+    .onRequest(({ request }) => {
+      if (logging) startedAt.set(request, performance.now());
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set }) => {
+      if (!logging) return;
+      const began = startedAt.get(request);
+      const url = request.url;
+      const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+      const queryStart = url.indexOf('?', pathStart);
+      logger.info(`${request.method} ${url.slice(pathStart, queryStart === -1 ? undefined : queryStart)}`, {
+        status: typeof set.status === 'number' ? set.status : 200,
+        ms: began === undefined ? undefined : Number((performance.now() - began).toFixed(1)),
+      });
+    });
+};

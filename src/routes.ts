@@ -1,0 +1,76 @@
+// The REST endpoints of the original API. Thin: identify the caller, call the task service,
+// shape the HTTP answer. All rules live in tasks.ts, workspaces.ts and the scheduler.
+import { Elysia, t } from 'elysia';
+import type { KeyRing } from './auth.ts';
+import { identifyWorkspace } from './caller.ts';
+import { errors } from './errors.ts';
+import { CreateTaskBody, ErrorBody, TaskBody, TaskIdParams, TaskListBody, WorkspaceQuery } from './schemas.ts';
+import type { Snapshots } from './snapshots.ts';
+import type { TaskService } from './tasks.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** Parses a create body: JSON objects only, whatever the content type claims otherwise. */
+async function parseJsonObject({ request }: { request: Request }): Promise<unknown> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw errors.invalidBody();
+  let value: unknown;
+  try {
+    value = JSON.parse(await request.text());
+  } catch {
+    throw errors.invalidBody();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.invalidBody();
+  return value;
+}
+
+const noContent = () => t.Void({ description: 'No content' });
+
+const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
+
+export function taskRoutes({ service, snapshots, keyRing }: { service: TaskService; snapshots: Snapshots; keyRing: KeyRing }) {
+  return new Elysia({ name: 'taskmock/tasks' })
+    .derive(({ query, headers }) => ({ workspace: identifyWorkspace(keyRing, query, headers) }))
+    .get(
+      '/tasks',
+      ({ workspace }) => new Response(`{"tasks":${snapshots.tasksJson(workspace)}}`, { headers: JSON_HEADERS }),
+      {
+        query: WorkspaceQuery,
+        response: { 200: TaskListBody, ...errorResponses(400, 403) },
+        detail: { summary: 'List the workspace\'s tasks', description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.' },
+      },
+    )
+    .post('/tasks', ({ workspace, body }) => ({ task: service.create(workspace, body) }), {
+      parse: parseJsonObject,
+      query: WorkspaceQuery,
+      body: CreateTaskBody,
+      response: { 200: TaskBody, ...errorResponses(400, 403, 413, 429) },
+      detail: { summary: 'Create a task', description: 'The task starts `queued`; the scheduler starts it at the earliest 1 s later (divided by TIME_SCALE).' },
+    })
+    .post(
+      '/tasks/flush',
+      ({ workspace, set }) => {
+        service.flush(workspace);
+        set.status = 204;
+      },
+      {
+        query: WorkspaceQuery,
+        response: { 204: noContent(), ...errorResponses(400, 403) },
+        detail: { summary: 'Remove every dispatched task', description: 'Deletes running and completed tasks; running ones are cancelled and free their slots at once. Queued tasks stay.' },
+      },
+    )
+    .delete(
+      '/tasks/:id',
+      ({ workspace, params, set }) => {
+        service.delete(workspace, Number(params.id));
+        set.status = 204;
+      },
+      {
+        query: WorkspaceQuery,
+        params: TaskIdParams,
+        response: { 204: noContent(), ...errorResponses(400, 403, 404) },
+        detail: { summary: 'Delete a queued task', description: 'Only a task that is still queued can be deleted; once dispatched it answers 404.' },
+      },
+    );
+}

@@ -1,0 +1,75 @@
+// TypeBox schemas (through Elysia's `t`): the single source of request validation and of the
+// OpenAPI document. Each field's `error` names the contract error it maps to (see http-errors.ts).
+import { t, type TSchema } from 'elysia';
+import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
+import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES } from './model.ts';
+
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[];
+
+/** A union of string literals that keeps each literal in its static type. */
+function literalUnion<const T extends readonly string[]>(values: T, options?: SchemaOptions): TUnion<LiteralTuple<T>> {
+  return t.Union(values.map((value) => t.Literal(value)), options) as unknown as TUnion<LiteralTuple<T>>;
+}
+
+export const TaskType = literalUnion(
+  TASK_TYPES,
+  // A plain union, not t.UnionEnum: Elysia fills a missing UnionEnum field with its first member,
+  // which would turn a missing type into gx.tiny instead of a 400.
+  { error: 'invalid_task_type', description: 'The fictional machine size; it sets how long the task runs.' },
+);
+
+export const Task = t.Object(
+  {
+    id: t.Integer({ minimum: 1, description: 'Per workspace, starting at 1, never reused.' }),
+    name: t.String(),
+    type: TaskType,
+    status: literalUnion(TASK_STATUSES),
+    createdAt: t.String({ format: 'date-time' }),
+    startedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
+    completedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
+  },
+  {
+    examples: [
+      { id: 1, name: 'resize images', type: 'gx.small', status: 'queued', createdAt: '2026-11-28T11:00:00.000Z', startedAt: null, completedAt: null },
+    ],
+  },
+);
+
+export const CreateTaskBody = t.Object(
+  {
+    name: t.String({
+      pattern: '\\S',
+      error: 'name_required',
+      description: `Required; trimmed; at most ${MAX_NAME_LENGTH} characters after trimming.`,
+      examples: ['resize images'],
+    }),
+    type: TaskType,
+  },
+  { error: 'invalid_request_body', examples: [{ name: 'resize images', type: 'gx.small' }] },
+);
+
+export const WorkspaceQuery = t.Object({
+  api_key: t.Optional(
+    t.String({ description: 'An API key (or send X-API-Key / Authorization: Bearer).', examples: ['demo'] }),
+  ),
+  workspace_id: t.Optional(
+    t.String({
+      pattern: '^[A-Za-z0-9_-]{1,64}$',
+      error: 'invalid_workspace_id',
+      default: DEFAULT_WORKSPACE_ID,
+      examples: ['default'],
+    }),
+  ),
+});
+
+export const TaskIdParams = t.Object({
+  id: t.String({ pattern: '^[1-9][0-9]{0,14}$', error: 'invalid_task_id', examples: ['1'] }),
+});
+
+export const ErrorBody = t.Object(
+  { message: t.String(), code: t.String({ description: 'Stable, machine-readable error code.' }) },
+  { examples: [{ message: 'Forbidden', code: 'forbidden' }] },
+);
+
+export const TaskListBody = t.Object({ tasks: t.Array(Task) });
+export const TaskBody = t.Object({ task: Task });

@@ -1,0 +1,110 @@
+// Wires config, database, domain and HTTP into one running taskmock, and takes it down again.
+// Tests use this with an injected clock, random source and logger; main.ts with the real ones.
+import type { Server } from 'bun';
+import packageJson from '../package.json' with { type: 'json' };
+import { createApp } from './app.ts';
+import { createKeyRing } from './auth.ts';
+import { createChangeFeed } from './changes.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './database.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { seededRandom, unseededRandom, type RandomSource } from './random.ts';
+import { MAX_BODY_BYTES } from './request-log.ts';
+import { createScheduler } from './scheduler.ts';
+import { createSnapshots } from './snapshots.ts';
+import { createStore } from './store.ts';
+import { createTaskService } from './tasks.ts';
+import { createWorkspaces } from './workspaces.ts';
+
+export const VERSION: string = packageJson.version;
+
+export interface BuildOptions {
+  clock?: Clock;
+  random?: RandomSource;
+  logger?: Logger;
+}
+
+export type Taskmock = ReturnType<typeof buildTaskmock>;
+
+/** Everything but the listening socket: the app can be driven with `app.handle(request)`. */
+export function buildTaskmock(config: Config, options: BuildOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const random = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
+  const store = createStore(openDatabase(config.databasePath));
+  const changes = createChangeFeed();
+  const snapshots = createSnapshots({ store, changes });
+  const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
+  const keyRing = createKeyRing(config.apiKeys);
+  const scheduler = createScheduler({
+    store,
+    clock,
+    random,
+    changes,
+    maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
+    timeScale: config.timeScale,
+  });
+  const service = createTaskService({
+    store,
+    scheduler,
+    workspaces,
+    changes,
+    clock,
+    maxWorkspaceTasks: config.maxWorkspaceTasks,
+  });
+  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION });
+  scheduler.start();
+
+  return {
+    app,
+    config,
+    store,
+    scheduler,
+    service,
+    workspaces,
+    changes,
+    snapshots,
+    keyRing,
+    logger,
+    /** Stops the scheduler and closes the database. */
+    close(): void {
+      scheduler.stop();
+      store.close();
+    },
+  };
+}
+
+export interface RunningTaskmock extends Taskmock {
+  server: Server<unknown>;
+  url: string;
+  /** Stop accepting, close every socket, close the database. */
+  shutdown(): Promise<void>;
+}
+
+/** Builds and listens. A busy port is an error, never a second server sharing it. */
+export function startTaskmock(config: Config, options: BuildOptions = {}): RunningTaskmock {
+  const taskmock = buildTaskmock(config, options);
+  try {
+    taskmock.app.listen({
+      port: config.port,
+      hostname: config.host,
+      reusePort: false,
+      maxRequestBodySize: MAX_BODY_BYTES + 1024,
+    });
+  } catch (error) {
+    taskmock.close();
+    throw error;
+  }
+  const server = taskmock.app.server!;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    ...taskmock,
+    server,
+    url: `http://${host}:${server.port}`,
+    async shutdown() {
+      await server.stop(true);
+      taskmock.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The endpoints that need no API key: the plain-text index, /stats and /health.
+import { Elysia, t } from 'elysia';
+
+export function indexText(version: string): string {
+  return [
+    `taskmock ${version}: a mock task queue for building frontends against`,
+    '',
+    'Every task endpoint takes ?api_key=KEY (or X-API-Key / Authorization: Bearer) and',
+    'an optional ?workspace_id=ID (default "default", pattern [A-Za-z0-9_-]{1,64}).',
+    '',
+    '  GET    /tasks           list the workspace\'s tasks          200 {"tasks": Task[]}',
+    '  POST   /tasks           create {"name", "type"}            200 {"task": Task}',
+    '  DELETE /tasks/:id       delete a task still queued         204',
+    '  POST   /tasks/flush     remove running and completed tasks 204',
+    '  GET    /ws/tasks        WebSocket: the task list on every change',
+    '  GET    /stats           server start time and request time',
+    '  GET    /health          liveness probe',
+    '',
+    'Task types: gx.tiny gx.micro gx.small gx.medium gx.large gx.heavy',
+    '',
+    'Docs: /swagger (interactive), /swagger/json (OpenAPI 3), /asyncapi.json (the WebSocket, AsyncAPI 3)',
+    '',
+  ].join('\n');
+}
+
+export function systemRoutes({ startedAt, version }: { startedAt: Date; version: string }) {
+  const index = indexText(version);
+  return new Elysia({ name: 'taskmock/system' })
+    .get('/', () => new Response(index, { headers: { 'content-type': 'text/plain; charset=utf-8' } }), {
+      detail: { summary: 'Plain-text index of the endpoints', tags: ['system'] },
+    })
+    .get(
+      '/stats',
+      () => ({
+        startedAt: startedAt.toISOString(),
+        requestedAt: new Date().toISOString(),
+        uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
+        version,
+      }),
+      {
+        response: {
+          200: t.Object({
+            startedAt: t.String({ format: 'date-time' }),
+            requestedAt: t.String({ format: 'date-time' }),
+            uptimeSeconds: t.Integer(),
+            version: t.String(),
+          }),
+        },
+        detail: { summary: 'Server start time and the time of this request', tags: ['system'] },
+      },
+    )
+    .get('/health', () => ({ status: 'ok' as const }), {
+      response: { 200: t.Object({ status: t.Literal('ok') }) },
+      detail: { summary: 'Liveness probe (used by `taskmock healthcheck`)', tags: ['system'] },
+    });
+}

@@ -1,0 +1,50 @@
+// Workspace existence and the per-key workspace limit. A workspace exists while it holds tasks or
+// open sockets; reading one that does not exist creates nothing.
+import { errors } from './errors.ts';
+import { workspaceKey, type WorkspaceRef } from './model.ts';
+import type { Store } from './store.ts';
+
+export type Workspaces = ReturnType<typeof createWorkspaces>;
+
+export function createWorkspaces({ store, maxWorkspaces }: { store: Store; maxWorkspaces: number }) {
+  /** Open sockets per workspace key, and the workspace ids with sockets per API key hash. */
+  const connections = new Map<string, number>();
+  const connectedIds = new Map<string, Set<string>>();
+
+  const connectionCount = (ref: WorkspaceRef) => connections.get(workspaceKey(ref)) ?? 0;
+  const exists = (ref: WorkspaceRef) => connectionCount(ref) > 0 || store.hasTasks(ref);
+
+  function existingCount(keyHash: string): number {
+    const ids = new Set(store.workspaceIdsWithTasks(keyHash));
+    for (const id of connectedIds.get(keyHash) ?? []) ids.add(id);
+    return ids.size;
+  }
+
+  return {
+    exists,
+    connectionCount,
+
+    /** Throws 429 when `ref` would be a new workspace beyond its key's limit. */
+    assertCanUse(ref: WorkspaceRef): void {
+      if (!exists(ref) && existingCount(ref.keyHash) >= maxWorkspaces) throw errors.tooManyWorkspaces();
+    },
+
+    connectionOpened(ref: WorkspaceRef): void {
+      const key = workspaceKey(ref);
+      connections.set(key, (connections.get(key) ?? 0) + 1);
+      let ids = connectedIds.get(ref.keyHash);
+      if (!ids) connectedIds.set(ref.keyHash, (ids = new Set()));
+      ids.add(ref.workspaceId);
+    },
+
+    connectionClosed(ref: WorkspaceRef): void {
+      const key = workspaceKey(ref);
+      const remaining = (connections.get(key) ?? 0) - 1;
+      if (remaining > 0) return void connections.set(key, remaining);
+      connections.delete(key);
+      const ids = connectedIds.get(ref.keyHash);
+      ids?.delete(ref.workspaceId);
+      if (ids?.size === 0) connectedIds.delete(ref.keyHash);
+    },
+  };
+}
