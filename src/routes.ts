@@ -10,18 +10,22 @@ import type { TaskService } from './tasks.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-/** Parses a create body: JSON objects only, whatever the content type claims otherwise. */
+/**
+ * Stands in for a body that is not a JSON object. Elysia parses before it runs `derive`, but the
+ * key must be checked first (403 before 400), so the parser marks the body and `derive` refuses it.
+ */
+const INVALID_BODY = Object.freeze({ invalid: true });
+
+/** Parses a create body: a JSON object sent as application/json, or INVALID_BODY. */
 async function parseJsonObject({ request }: { request: Request }): Promise<unknown> {
   const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw errors.invalidBody();
-  let value: unknown;
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) return INVALID_BODY;
   try {
-    value = JSON.parse(await request.text());
+    const value: unknown = JSON.parse(await request.text());
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : INVALID_BODY;
   } catch {
-    throw errors.invalidBody();
+    return INVALID_BODY;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.invalidBody();
-  return value;
 }
 
 const noContent = () => t.Void({ description: 'No content' });
@@ -31,7 +35,11 @@ const errorResponses = (...statuses: number[]) =>
 
 export function taskRoutes({ service, snapshots, keyRing }: { service: TaskService; snapshots: Snapshots; keyRing: KeyRing }) {
   return new Elysia({ name: 'taskmock/tasks' })
-    .derive(({ query, headers }) => ({ workspace: identifyWorkspace(keyRing, query, headers) }))
+    .derive(({ query, headers, body }) => {
+      const workspace = identifyWorkspace(keyRing, query, headers);
+      if (body === INVALID_BODY) throw errors.invalidBody();
+      return { workspace };
+    })
     .get(
       '/tasks',
       ({ workspace }) => new Response(`{"tasks":${snapshots.tasksJson(workspace)}}`, { headers: JSON_HEADERS }),
