@@ -1,0 +1,102 @@
+// The program as a user runs it: help, version, refusals at start, the banner, signals.
+import { afterAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import packageJson from '../package.json' with { type: 'json' };
+import { SETTINGS } from '../src/config.ts';
+import { tempDir } from './helpers.ts';
+import { runMain, spawnServer } from './process.ts';
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+
+describe('command line', () => {
+  test('--help lists every setting with its variable', async () => {
+    const { stdout, exitCode } = await runMain(['--help']);
+    expect(exitCode).toBe(0);
+    for (const setting of SETTINGS) {
+      expect(stdout).toContain(`--${setting.flag}`);
+      expect(stdout).toContain(setting.env);
+    }
+    expect(stdout).toContain('healthcheck');
+  });
+
+  test('--version prints the package version', async () => {
+    const { stdout, exitCode } = await runMain(['--version']);
+    expect(exitCode).toBe(0);
+    expect(stdout.trim()).toBe(packageJson.version);
+  });
+
+  test('a bad setting stops the program at start with a message naming it', async () => {
+    const { stderr, exitCode } = await runMain(['--db', ':memory:'], { MAX_WORKSPACES: 'lots' });
+    expect(exitCode).not.toBe(0);
+    expect(stderr).toContain('MAX_WORKSPACES');
+  });
+
+  test('the banner shows the URL, docs, the default-key warning and the database', async () => {
+    const db = join(dir.path, 'banner.sqlite');
+    const server = await spawnServer(['--db', db]);
+    try {
+      await Bun.sleep(50);
+      const out = server.output();
+      expect(out).toContain(server.url);
+      expect(out).toContain(`${server.url}/swagger`);
+      expect(out).toMatch(/WARNING.*demo/);
+      expect(out).toContain(db);
+    } finally {
+      server.process.kill('SIGTERM');
+      expect(await server.process.exited).toBe(0);
+    }
+  });
+
+  test('configured keys are masked in the banner and never logged', async () => {
+    const server = await spawnServer(['--db', ':memory:', '--api-keys', 'topsecret-key-123', '--log-level', 'info']);
+    try {
+      await fetch(`${server.url}/tasks?api_key=topsecret-key-123&workspace_id=w`);
+      await fetch(`${server.url}/tasks`, { headers: { 'x-api-key': 'topsecret-key-123' } });
+      server.process.kill('SIGTERM');
+      await server.process.exited;
+      const stderr = await new Response(server.process.stderr).text();
+      const everything = server.output() + stderr;
+      expect(everything).toContain('GET /tasks');
+      expect(everything).not.toContain('topsecret-key-123');
+      expect(everything).not.toContain('secret');
+    } finally {
+      server.process.kill('SIGKILL');
+    }
+  });
+
+  test('a port already in use is an error at start, not a second server', async () => {
+    const first = await spawnServer(['--db', ':memory:']);
+    try {
+      const port = new URL(first.url).port;
+      const { stderr, exitCode } = await runMain(['--db', ':memory:', '--host', '127.0.0.1', '--port', port]);
+      expect(exitCode).not.toBe(0);
+      expect(stderr).toContain(`port ${port}`);
+    } finally {
+      first.process.kill('SIGTERM');
+      await first.process.exited;
+    }
+  });
+
+  test('a database in use by another taskmock is an error at start', async () => {
+    const db = join(dir.path, 'shared.sqlite');
+    const first = await spawnServer(['--db', db]);
+    try {
+      const { stderr, exitCode } = await runMain(['--db', db, '--port', '0']);
+      expect(exitCode).not.toBe(0);
+      expect(stderr).toContain('in use');
+    } finally {
+      first.process.kill('SIGTERM');
+      await first.process.exited;
+    }
+  });
+
+  test('SIGINT and SIGTERM stop the server with exit code 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const server = await spawnServer(['--db', join(dir.path, `${signal}.sqlite`)]);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      server.process.kill(signal);
+      expect(await server.process.exited).toBe(0);
+    }
+  });
+});
