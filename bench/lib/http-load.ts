@@ -1,0 +1,66 @@
+// HTTP load in a separate process: wrk when it is on PATH, otherwise bench/load/http-load.ts
+// (fetch loops in a Bun child). Both report requests per second and the p99 latency.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUN, lastJsonLine, spawnChild, tempDir } from './proc.ts';
+
+export interface LoadSpec {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  connections: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p99Ms: number;
+  failures: number;
+}
+
+const wrkPath = Bun.which('wrk');
+export const loadTool: string = wrkPath ? 'wrk' : 'bun fetch loops (bench/load/http-load.ts)';
+
+export async function runHttpLoad(spec: LoadSpec): Promise<LoadResult> {
+  return wrkPath ? runWrk(wrkPath, spec) : runBunLoad(spec);
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+/** Parses `99%    1.23ms` and `Requests/sec:  12345.67` from `wrk --latency` output. */
+export function parseWrk(output: string): LoadResult {
+  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(output);
+  const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
+  if (!p99 || !rps) throw new Error(`could not read wrk output:\n${output}`);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output);
+  const socketErrors = /Socket errors:.*?(\d+).*?(\d+).*?(\d+).*?(\d+)/.exec(output);
+  const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  return { rps: Number(rps[1]), p99Ms: Number(p99[1]) * UNIT_MS[p99[2]!]!, failures: Number(non2xx?.[1] ?? 0) + errors };
+}
+
+async function runWrk(wrk: string, spec: LoadSpec): Promise<LoadResult> {
+  const dir = tempDir('wrk');
+  try {
+    const script = join(dir.path, 'request.lua');
+    writeFileSync(
+      script,
+      [
+        `wrk.method = "${spec.method}"`,
+        spec.body === undefined ? '' : `wrk.body = ${JSON.stringify(spec.body)}`,
+        spec.body === undefined ? '' : 'wrk.headers["Content-Type"] = "application/json"',
+      ].join('\n'),
+    );
+    const cmd = [wrk, '-t1', `-c${spec.connections}`, `-d${spec.seconds}s`, '--latency', '-s', script, spec.url];
+    const child = spawnChild(cmd);
+    const output = await new Response(child.stdout).text();
+    await child.exited;
+    return parseWrk(output);
+  } finally {
+    dir.remove();
+  }
+}
+
+async function runBunLoad(spec: LoadSpec): Promise<LoadResult> {
+  const child = spawnChild([BUN, 'bench/load/http-load.ts', JSON.stringify(spec)]);
+  return lastJsonLine<LoadResult>(child);
+}
