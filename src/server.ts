@@ -14,6 +14,7 @@ import { MAX_BODY_BYTES } from './request-log.ts';
 import { createScheduler } from './scheduler.ts';
 import { createSnapshots } from './snapshots.ts';
 import { createStore } from './store.ts';
+import { createLiveStream } from './stream.ts';
 import { createTaskService } from './tasks.ts';
 import { createWorkspaces } from './workspaces.ts';
 
@@ -53,7 +54,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     clock,
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
-  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION });
+  const stream = createLiveStream({ keyRing, workspaces, snapshots, changes, maxWorkspaceConnections: config.maxWorkspaceConnections, logger });
+  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION, plugins: [stream.plugin] });
   scheduler.start();
 
   return {
@@ -67,6 +69,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     snapshots,
     keyRing,
     logger,
+    stream,
     /** Stops the scheduler and closes the database. */
     close(): void {
       scheduler.stop();
@@ -91,18 +94,22 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
       hostname: config.host,
       reusePort: false,
       maxRequestBodySize: MAX_BODY_BYTES + 1024,
+      websocket: taskmock.stream.socketOptions,
     });
   } catch (error) {
     taskmock.close();
     throw error;
   }
   const server = taskmock.app.server!;
+  taskmock.stream.attach(server);
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return {
     ...taskmock,
     server,
     url: `http://${host}:${server.port}`,
     async shutdown() {
+      // Sockets get a proper 1001 close frame before the listener and the database go away.
+      await taskmock.stream.closeAll();
       await server.stop(true);
       taskmock.close();
     },
