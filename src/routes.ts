@@ -4,7 +4,17 @@ import { Elysia, t } from 'elysia';
 import type { KeyRing } from './auth.ts';
 import { identifyWorkspace } from './caller.ts';
 import { errors } from './errors.ts';
-import { CreateTaskBody, ErrorBody, TaskBody, TaskIdParams, TaskListBody, WorkspaceQuery } from './schemas.ts';
+import { MAX_NAME_LENGTH } from './model.ts';
+import { MAX_BODY_BYTES } from './request-log.ts';
+import {
+  API_KEY_SECURITY,
+  CreateTaskBody,
+  errorResponses,
+  TaskBody,
+  TaskIdParams,
+  TaskListBody,
+  WorkspaceQuery,
+} from './schemas.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { TaskService } from './tasks.ts';
 
@@ -30,8 +40,8 @@ async function parseJsonObject({ request }: { request: Request }): Promise<unkno
 
 const noContent = () => t.Void({ description: 'No content' });
 
-const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
+const DOCS = { tags: ['tasks'], security: API_KEY_SECURITY };
+const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 
 export function taskRoutes({ service, snapshots, keyRing }: { service: TaskService; snapshots: Snapshots; keyRing: KeyRing }) {
   return new Elysia({ name: 'taskmock/tasks' })
@@ -45,16 +55,28 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
       ({ workspace }) => new Response(`{"tasks":${snapshots.tasksJson(workspace)}}`, { headers: JSON_HEADERS }),
       {
         query: WorkspaceQuery,
-        response: { 200: TaskListBody, ...errorResponses(400, 403) },
-        detail: { summary: 'List the workspace\'s tasks', description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.' },
+        response: { 200: TaskListBody, ...errorResponses(...KEY_ERRORS) },
+        detail: { ...DOCS, summary: 'List the workspace\'s tasks', description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.' },
       },
     )
     .post('/tasks', ({ workspace, body }) => ({ task: service.create(workspace, body) }), {
       parse: parseJsonObject,
       query: WorkspaceQuery,
       body: CreateTaskBody,
-      response: { 200: TaskBody, ...errorResponses(400, 403, 413, 429) },
-      detail: { summary: 'Create a task', description: 'The task starts `queued`; the scheduler starts it at the earliest 1 s later (divided by TIME_SCALE).' },
+      response: {
+        200: TaskBody,
+        ...errorResponses(
+          ...KEY_ERRORS,
+          errors.invalidBody(),
+          errors.nameRequired(),
+          errors.nameTooLong(MAX_NAME_LENGTH),
+          errors.invalidTaskType(),
+          errors.bodyTooLarge(MAX_BODY_BYTES),
+          errors.tooManyWorkspaces(),
+          errors.tooManyTasks(),
+        ),
+      },
+      detail: { ...DOCS, summary: 'Create a task', description: 'The task starts `queued`; the scheduler starts it at the earliest 1 s later (divided by TIME_SCALE).' },
     })
     .post(
       '/tasks/flush',
@@ -64,8 +86,8 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
       },
       {
         query: WorkspaceQuery,
-        response: { 204: noContent(), ...errorResponses(400, 403) },
-        detail: { summary: 'Remove every dispatched task', description: 'Deletes running and completed tasks; running ones are cancelled and free their slots at once. Queued tasks stay.' },
+        response: { 204: noContent(), ...errorResponses(...KEY_ERRORS) },
+        detail: { ...DOCS, summary: 'Remove every dispatched task', description: 'Deletes running and completed tasks; running ones are cancelled and free their slots at once. Queued tasks stay.' },
       },
     )
     .delete(
@@ -77,8 +99,8 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
       {
         query: WorkspaceQuery,
         params: TaskIdParams,
-        response: { 204: noContent(), ...errorResponses(400, 403, 404) },
-        detail: { summary: 'Delete a queued task', description: 'Only a task that is still queued can be deleted; once dispatched it answers 404.' },
+        response: { 204: noContent(), ...errorResponses(...KEY_ERRORS, errors.invalidTaskId(), errors.taskNotFound()) },
+        detail: { ...DOCS, summary: 'Delete a queued task', description: 'Only a task that is still queued can be deleted; once dispatched it answers 404.' },
       },
     );
 }

@@ -2,6 +2,7 @@
 // OpenAPI document. Each field's `error` names the contract error it maps to (see http-errors.ts).
 import { t, type TSchema } from 'elysia';
 import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
+import type { ApiError } from './errors.ts';
 import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES } from './model.ts';
 
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[];
@@ -71,5 +72,26 @@ export const ErrorBody = t.Object(
   { examples: [{ message: 'Forbidden', code: 'forbidden' }] },
 );
 
-export const TaskListBody = t.Object({ tasks: t.Array(Task) });
-export const TaskBody = t.Object({ task: Task });
+export const TaskListBody = t.Object({ tasks: t.Array(Task) }, { description: 'The workspace\'s tasks, ordered by id ascending.' });
+export const TaskBody = t.Object({ task: Task }, { description: 'The new task, `queued`.' });
+
+/**
+ * A route's error responses, keyed by status, from the errors it can answer: the OpenAPI document
+ * lists each status with the exact messages as its description and examples.
+ */
+export function errorResponses(...possible: ApiError[]): Record<number, typeof ErrorBody> {
+  const byStatus = new Map<number, ApiError[]>();
+  for (const error of possible) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      status,
+      t.Object(ErrorBody.properties, {
+        description: list.map((error) => `\`${error.message}\``).join(' or '),
+        examples: list.map((error) => error.toBody()),
+      }),
+    ]),
+  );
+}
+
+/** OpenAPI security requirement of the task routes: any one of the three ways to send the key. */
+export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKeyQuery: [] }, { apiKeyHeader: [] }, { bearer: [] }];

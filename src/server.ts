@@ -8,6 +8,7 @@ import { createChangeFeed } from './changes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './database.ts';
+import { docs } from './docs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { seededRandom, unseededRandom, type RandomSource } from './random.ts';
 import { MAX_BODY_BYTES } from './request-log.ts';
@@ -55,7 +56,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
   const stream = createLiveStream({ keyRing, workspaces, snapshots, changes, maxWorkspaceConnections: config.maxWorkspaceConnections, logger });
-  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION, plugins: [stream.plugin] });
+  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION, plugins: [stream.plugin, docs({ version: VERSION })] });
   scheduler.start();
 
   return {

@@ -27,7 +27,17 @@ export function systemRoutes({ startedAt, version }: { startedAt: Date; version:
   const index = indexText(version);
   return new Elysia({ name: 'taskmock/system' })
     .get('/', () => new Response(index, { headers: { 'content-type': 'text/plain; charset=utf-8' } }), {
-      detail: { summary: 'Plain-text index of the endpoints', tags: ['system'] },
+      detail: {
+        summary: 'Plain-text index of the endpoints',
+        tags: ['system'],
+        security: [],
+        responses: {
+          200: {
+            description: 'The banner, the endpoints and where the docs are.',
+            content: { 'text/plain': { schema: { type: 'string' }, example: index } },
+          },
+        },
+      },
     })
     .get(
       '/stats',
@@ -44,13 +54,13 @@ export function systemRoutes({ startedAt, version }: { startedAt: Date; version:
             requestedAt: t.String({ format: 'date-time' }),
             uptimeSeconds: t.Integer(),
             version: t.String(),
-          }),
+          }, { description: 'When the server started and when this request was answered (RFC 3339).' }),
         },
-        detail: { summary: 'Server start time and the time of this request', tags: ['system'] },
+        detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },
       },
     )
     .get('/health', () => ({ status: 'ok' as const }), {
-      response: { 200: t.Object({ status: t.Literal('ok') }) },
-      detail: { summary: 'Liveness probe (used by `taskmock healthcheck`)', tags: ['system'] },
+      response: { 200: t.Object({ status: t.Literal('ok') }, { description: 'The server is up.' }) },
+      detail: { summary: 'Liveness probe (used by `taskmock healthcheck`)', tags: ['system'], security: [] },
     });
 }
