@@ -24,12 +24,12 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function spawnChild(cmd: string[], env: Record<string, string> = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Child {
+export function spawnChild(cmd: string[], env: Record<string, string> = {}, cwd = ROOT): Child {
   return Bun.spawn({
     cmd,
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
-    stdin,
+    stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'inherit',
   }) as Child;
@@ -84,4 +84,26 @@ export async function lastJsonLine<T>(child: Child): Promise<T> {
   const line = text.trim().split('\n').at(-1);
   if (!line || child.exitCode !== 0) throw new Error(`load process failed (exit ${child.exitCode}): ${text.slice(-500)}`);
   return JSON.parse(line) as T;
+}
+
+/** Reads the child's stdout until a line starts with `prefix`; returns that line. */
+export async function waitForLine(child: Child, prefix: string, timeoutMs = 120_000): Promise<string> {
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), deadline]);
+      if (chunk === null) throw new Error(`no "${prefix}" line within ${timeoutMs} ms`);
+      if (chunk.done) throw new Error(`child exited before printing "${prefix}": ${buffered.slice(-500)}`);
+      buffered += decoder.decode(chunk.value, { stream: true });
+      const line = buffered.split('\n').find((candidate) => candidate.startsWith(prefix));
+      if (line !== undefined) return line;
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
 }

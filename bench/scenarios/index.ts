@@ -1,8 +1,13 @@
 // The scenarios in run order, by the names `--only` takes.
 import type { Row } from '../lib/report.ts';
+import { runFanout } from './fanout.ts';
 import { runGetTasks } from './get-tasks.ts';
+import { runIdle } from './idle.ts';
+import { runLifecycle } from './lifecycle.ts';
 import type { ScenarioOptions } from './options.ts';
 import { runPostTasks } from './post-tasks.ts';
+import { runStartup } from './startup.ts';
+import { runWsMemory } from './ws-memory.ts';
 
 export interface Scenario {
   name: string;
@@ -14,4 +19,9 @@ export interface Scenario {
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'get', title: '1. GET /tasks, 100 tasks', target: '≥ 0.80×', run: runGetTasks },
   { name: 'post', title: '2. POST /tasks, durable', target: '≥ 0.60×', run: runPostTasks },
+  { name: 'fanout', title: '3. fan-out to 1,000 subscribers', target: 'p99 ≤ 20 ms', run: runFanout },
+  { name: 'idle', title: '4. idle CPU, 10,000 workspaces', target: 'no measurable difference', run: runIdle },
+  { name: 'startup', title: '5. compiled binary start-up and RSS', target: '≤ 3×, ≤ 100 ms; RSS ≤ 2×', run: runStartup },
+  { name: 'wsmem', title: '6. memory per open WebSocket', target: '≤ 2×', run: runWsMemory },
+  { name: 'lifecycle', title: '7. lifecycle throughput', target: 'reported', run: runLifecycle },
 ];
