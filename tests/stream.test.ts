@@ -314,7 +314,17 @@ describe('refusals before the upgrade', () => {
       headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13' },
     });
     expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'invalid websocket handshake', code: 'invalid_websocket_handshake' });
     expect(taskmock.workspaces.connectionCount(refOf(taskmock, 'k1'))).toBe(0);
+  });
+
+  test('a plain GET (no upgrade) is refused with JSON and takes no slot', async () => {
+    const taskmock = start();
+    const response = await fetch(`${taskmock.url}/ws/tasks?api_key=k1`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'invalid_websocket_handshake' });
+    expect(taskmock.workspaces.connectionCount(refOf(taskmock, 'k1'))).toBe(0);
+    expect((await fetch(`${taskmock.url}/ws/tasks`)).status).toBe(403);
   });
 });
 
