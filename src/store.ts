@@ -1,7 +1,7 @@
 // Task persistence: prepared statements over the schema in database.ts, one transaction per change.
 // Returns plain domain values; callers never see SQL or rows.
 import type { Database } from 'bun:sqlite';
-import type { Task, TaskStatus, TaskType, WorkspaceRef } from './model.ts';
+import { workspaceKey, type Task, type TaskStatus, type TaskType, type WorkspaceRef } from './model.ts';
 
 interface TaskRow {
   id: number;
@@ -76,12 +76,15 @@ export function createStore(db: Database) {
       `SELECT DISTINCT key_hash, workspace_id FROM tasks WHERE status != 'completed'`,
     ),
     runningSummary: db.query<{ running: number; next_end_at: number | null }, [string, string]>(
-      `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks
-       WHERE key_hash = ?1 AND workspace_id = ?2 AND status = 'running'`,
+      // Both ask the partial index of unfinished tasks, or SQLite scans the whole workspace (it
+      // prefers the primary key without statistics). `status != 'completed'` repeats the index's
+      // condition because the planner does not infer it from `status = 'running'`.
+      `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks INDEXED BY tasks_unfinished
+       WHERE key_hash = ?1 AND workspace_id = ?2 AND status = 'running' AND status != 'completed'`,
     ),
     firstQueued: db.query<{ id: number; type: TaskType; created_at: number }, [string, string]>(
-      `SELECT id, type, created_at FROM tasks
-       WHERE key_hash = ?1 AND workspace_id = ?2 AND status = 'queued' ORDER BY id LIMIT 1`,
+      `SELECT id, type, created_at FROM tasks INDEXED BY tasks_unfinished
+       WHERE key_hash = ?1 AND workspace_id = ?2 AND status = 'queued' AND status != 'completed' ORDER BY id LIMIT 1`,
     ),
     lastStartedAt: db.query<{ last: number | null }, [string, string]>(
       'SELECT max(started_at) AS last FROM tasks WHERE key_hash = ?1 AND workspace_id = ?2',
@@ -101,6 +104,25 @@ export function createStore(db: Database) {
     statements.insertTask.run(ref.keyHash, ref.workspaceId, id, name, type, now);
     return toTask({ id, name, type, status: 'queued', created_at: now, started_at: null, completed_at: null });
   });
+
+  // Task counts per workspace, read once from SQL and then kept by the writes below (this store is
+  // the only writer): `count(*)` walks every row of the workspace, on every create.
+  const taskCounts = new Map<string, number>();
+  const adjustCount = (ref: WorkspaceRef, delta: number): void => {
+    const key = workspaceKey(ref);
+    const known = taskCounts.get(key);
+    if (known === undefined || delta === 0) return;
+    if (known + delta > 0) taskCounts.set(key, known + delta);
+    else taskCounts.delete(key);
+  };
+  const countTasks = (ref: WorkspaceRef): number => {
+    const key = workspaceKey(ref);
+    const known = taskCounts.get(key);
+    if (known !== undefined) return known;
+    const counted = statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n;
+    if (counted > 0) taskCounts.set(key, counted);
+    return counted;
+  };
 
   const progress = (ref: WorkspaceRef): WorkspaceProgress => {
     const summary = statements.runningSummary.get(ref.keyHash, ref.workspaceId)!;
@@ -129,21 +151,33 @@ export function createStore(db: Database) {
   );
 
   return {
-    createTask: (ref: WorkspaceRef, name: string, type: TaskType, now: number) => createTask.immediate(ref, name, type, now),
+    createTask(ref: WorkspaceRef, name: string, type: TaskType, now: number): Task {
+      const task = createTask.immediate(ref, name, type, now);
+      const key = workspaceKey(ref);
+      if (taskCounts.has(key)) adjustCount(ref, 1);
+      else taskCounts.set(key, statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n);
+      return task;
+    },
 
     listTasks: (ref: WorkspaceRef): Task[] => statements.listTasks.all(ref.keyHash, ref.workspaceId).map(toTask),
 
-    countTasks: (ref: WorkspaceRef): number => statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n,
+    countTasks,
 
     hasTasks: (ref: WorkspaceRef): boolean => statements.hasTasks.get(ref.keyHash, ref.workspaceId) !== null,
 
     /** Deletes a task only while it is still queued; false if it is missing or already dispatched. */
-    deleteQueuedTask: (ref: WorkspaceRef, id: number): boolean =>
-      statements.deleteQueued.run(ref.keyHash, ref.workspaceId, id).changes > 0,
+    deleteQueuedTask(ref: WorkspaceRef, id: number): boolean {
+      const deleted = statements.deleteQueued.run(ref.keyHash, ref.workspaceId, id).changes;
+      adjustCount(ref, -deleted);
+      return deleted > 0;
+    },
 
     /** Removes running and completed tasks; returns how many were removed. */
-    flushDispatched: (ref: WorkspaceRef): number =>
-      statements.flushDispatched.run(ref.keyHash, ref.workspaceId).changes,
+    flushDispatched(ref: WorkspaceRef): number {
+      const removed = statements.flushDispatched.run(ref.keyHash, ref.workspaceId).changes;
+      adjustCount(ref, -removed);
+      return removed;
+    },
 
     workspaceIdsWithTasks: (keyHash: string): string[] =>
       statements.workspaceIdsWithTasks.all(keyHash).map((row) => row.workspace_id),
