@@ -7,7 +7,7 @@ import swaggerUiBundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { ty
 import swaggerUiCssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 import faviconPath from 'swagger-ui-dist/favicon-32x32.png' with { type: 'file' };
 import { asyncApiDocument, plainSchema } from './asyncapi.ts';
-import { TASK_TYPES } from './model.ts';
+import { BASE_DURATION_MS, TASK_TYPES } from './model.ts';
 
 export const DOCS_PATH = '/swagger';
 export const OPENAPI_PATH = '/swagger/json';
@@ -36,7 +36,8 @@ curl -X POST 'http://localhost:8700/tasks/flush?api_key=demo'
 websocat 'ws://localhost:8700/ws/tasks?api_key=demo&workspace_id=default'
 \`\`\`
 
-Task types (the longest run at \`TIME_SCALE\` 1): ${TASK_TYPES.map((type) => `\`${type}\``).join(', ')}.
+Task types and their longest run at \`TIME_SCALE\` 1 (a run is uniform in [0, that)):
+${TASK_TYPES.map((type) => `\`${type}\` ${BASE_DURATION_MS[type] / 1000} s`).join(', ')}.
 
 **The live stream** \`GET /ws/tasks\` (a WebSocket, which OpenAPI cannot describe) is documented by the
 AsyncAPI 3 document at [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}).`;
