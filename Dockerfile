@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# taskmock as a container: build the single executable, ship only it.
+#
+#   docker build -t taskmock .
+#   docker run --rm -p 8700:8700 -e API_KEYS=change-me -v taskmock-data:/data taskmock
+#
+# Stage 1 installs with npm ci, because the project locks its dependencies (Bun itself included,
+# as the `bun` npm package) in package-lock.json; `bun install` would re-resolve them from
+# package.json. The build then runs with that exact, locked Bun.
+FROM node:22-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json bunfig.toml ./
+COPY src ./src
+COPY scripts ./scripts
+# `bun run build` writes dist/taskmock and runs it once (--version) before it counts.
+RUN node_modules/.bin/bun run build \
+ && mkdir -p /out/data \
+ && cp dist/taskmock /out/taskmock
+
+# Stage 2: glibc (the only library the executable links: libc, libpthread, libdl, libm),
+# no shell, no package manager, running as the image's non-root user (uid/gid 65532).
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /out/taskmock /app/taskmock
+# The volume's mount point must exist and belong to the runtime user before the volume is created.
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV HOST=0.0.0.0 \
+    PORT=8700 \
+    DATABASE_PATH=/data/taskmock.sqlite \
+    LOG_FORMAT=json
+USER 65532:65532
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 8700
+# `taskmock healthcheck` reads PORT/HOST like the server and exits 0 when GET /health answers.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/app/taskmock", "healthcheck"]
+# Exec form: taskmock is PID 1 and receives SIGTERM itself (it closes sockets with 1001, closes
+# the database and exits 0). Bun handles the signal; no init process is needed.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/app/taskmock"]
+CMD ["serve"]
