@@ -51,7 +51,7 @@ const cell = (samples: number[]) => {
 };
 
 export async function runFanout({ quick, note }: ScenarioOptions): Promise<Row[]> {
-  const rounds = quick ? 30 : 60;
+  const rounds = quick ? 30 : 100;
   const rows: Row[] = [];
   for (const subscribers of [100, 1000]) {
     const base = await bareSamples(subscribers, rounds);

@@ -10,15 +10,21 @@ import type { ScenarioOptions } from './options.ts';
 const PER_WORKSPACE = 100;
 const SETTLE_MS = 1000;
 
-/** Server RSS growth per socket while a holder process keeps `urls` open. */
-async function bytesPerSocket(server: RunningServer, urls: string[]): Promise<number> {
+interface SocketGroup {
+  url: string;
+  count: number;
+}
+
+/** Server RSS growth per socket while a holder process keeps the groups' sockets open. */
+async function bytesPerSocket(server: RunningServer, groups: SocketGroup[]): Promise<number> {
+  const sockets = groups.reduce((sum, group) => sum + group.count, 0);
   await Bun.sleep(SETTLE_MS);
   const before = rssBytes(server.pid);
-  const holder = spawnChild([BUN, 'bench/load/ws-hold.ts', JSON.stringify(urls)]);
+  const holder = spawnChild([BUN, 'bench/load/ws-hold.ts', JSON.stringify(groups)]);
   try {
     await waitForLine(holder, 'ready');
     await Bun.sleep(SETTLE_MS);
-    return (rssBytes(server.pid) - before) / urls.length;
+    return (rssBytes(server.pid) - before) / sockets;
   } finally {
     await stopChild(holder);
   }
@@ -27,8 +33,7 @@ async function bytesPerSocket(server: RunningServer, urls: string[]): Promise<nu
 async function bare(sockets: number): Promise<number> {
   const server = await startBaseline('pubsub');
   try {
-    const url = `${server.url.replace('http', 'ws')}/ws/tasks`;
-    return await bytesPerSocket(server, Array.from({ length: sockets }, () => url));
+    return await bytesPerSocket(server, [{ url: `${server.url.replace('http', 'ws')}/ws/tasks`, count: sockets }]);
   } finally {
     await server.stop();
   }
@@ -38,10 +43,11 @@ async function taskmock(sockets: number): Promise<number> {
   const workspaces = Math.ceil(sockets / PER_WORKSPACE);
   const server = await startTaskmock({ maxWorkspaces: workspaces, maxWorkspaceConnections: PER_WORKSPACE });
   try {
-    const urls = Array.from({ length: sockets }, (_, i) =>
-      tasksUrl(server.url, 'bench', `mem-${Math.floor(i / PER_WORKSPACE)}`).replace('http', 'ws').replace('/tasks?', '/ws/tasks?'),
-    );
-    return await bytesPerSocket(server, urls);
+    const groups = Array.from({ length: workspaces }, (_, i) => ({
+      url: tasksUrl(server.url, 'bench', `mem-${i}`).replace('http', 'ws').replace('/tasks?', '/ws/tasks?'),
+      count: Math.min(PER_WORKSPACE, sockets - i * PER_WORKSPACE),
+    }));
+    return await bytesPerSocket(server, groups);
   } finally {
     await server.stop();
   }
