@@ -64,3 +64,28 @@ async function runBunLoad(spec: LoadSpec): Promise<LoadResult> {
   const child = spawnChild([BUN, 'bench/load/http-load.ts', JSON.stringify(spec)]);
   return lastJsonLine<LoadResult>(child);
 }
+
+/**
+ * Measures two servers alternately, `rounds` times each after a one-second warm-up of both, and
+ * keeps each one's median round: drift on a shared machine then hits both alike.
+ */
+export async function compareAlternating(
+  base: LoadSpec,
+  mine: LoadSpec,
+  rounds: number,
+): Promise<{ base: LoadResult; mine: LoadResult }> {
+  await runHttpLoad({ ...base, seconds: 1 });
+  await runHttpLoad({ ...mine, seconds: 1 });
+  const baseRuns: LoadResult[] = [];
+  const mineRuns: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    baseRuns.push(await runHttpLoad(base));
+    mineRuns.push(await runHttpLoad(mine));
+  }
+  return { base: medianRun(baseRuns), mine: medianRun(mineRuns) };
+}
+
+function medianRun(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}

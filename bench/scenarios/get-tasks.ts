@@ -1,6 +1,6 @@
 // Scenario 1: GET /tasks on a 100-task workspace, against a bare Bun.serve answering the same bytes.
 import { createTask, inParallel, tasksUrl, waitAllCompleted } from '../lib/client.ts';
-import { runHttpLoad, type LoadResult } from '../lib/http-load.ts';
+import { compareAlternating, type LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
 import { fmt, met, ratio, type Row } from '../lib/report.ts';
 import { startBaseline, startTaskmock, type RunningServer } from '../lib/servers.ts';
@@ -17,13 +17,9 @@ async function seedHundredTasks(base: string): Promise<void> {
   await waitAllCompleted(base, KEY, WORKSPACE);
 }
 
-async function measure(url: string, seconds: number): Promise<LoadResult> {
-  await runHttpLoad({ url, method: 'GET', connections: CONNECTIONS, seconds: 1 }); // warm-up
-  return runHttpLoad({ url, method: 'GET', connections: CONNECTIONS, seconds });
-}
-
-export async function runGetTasks({ quick }: ScenarioOptions): Promise<Row[]> {
-  const seconds = quick ? 2 : 5;
+export async function runGetTasks({ quick, note }: ScenarioOptions): Promise<Row[]> {
+  const seconds = quick ? 2 : 3;
+  const rounds = quick ? 1 : 3;
   const dir = tempDir('get');
   const servers: RunningServer[] = [];
   try {
@@ -34,8 +30,9 @@ export async function runGetTasks({ quick }: ScenarioOptions): Promise<Row[]> {
     await Bun.write(`${dir.path}/body.json`, await (await fetch(url)).arrayBuffer());
     const bare = await startBaseline('static-get', `${dir.path}/body.json`);
     servers.push(bare);
-    const base = await measure(`${bare.url}/tasks`, seconds);
-    const mine = await measure(url, seconds);
+    const load = { method: 'GET', connections: CONNECTIONS, seconds } as const;
+    const { base, mine } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
+    note(`1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept.`);
     return rows(base, mine);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

@@ -1,7 +1,7 @@
 // Scenario 2: POST /tasks, each a durable SQLite commit (WAL file on disk), against a bare Bun.serve
 // that parses the body and appends to an in-memory list.
 import { tasksUrl } from '../lib/client.ts';
-import { runHttpLoad, type LoadResult } from '../lib/http-load.ts';
+import { compareAlternating, type LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
 import { fmt, met, ratio, type Row } from '../lib/report.ts';
 import { startBaseline, startTaskmock, type RunningServer } from '../lib/servers.ts';
@@ -10,23 +10,20 @@ import type { ScenarioOptions } from './options.ts';
 const CONNECTIONS = 50;
 const BODY = JSON.stringify({ name: 'bench task', type: 'gx.medium' });
 
-async function measure(url: string, seconds: number): Promise<LoadResult> {
-  await runHttpLoad({ url, method: 'POST', body: BODY, connections: CONNECTIONS, seconds: 1 }); // warm-up
-  return runHttpLoad({ url, method: 'POST', body: BODY, connections: CONNECTIONS, seconds });
-}
-
 export async function runPostTasks({ quick, note }: ScenarioOptions): Promise<Row[]> {
-  const seconds = quick ? 2 : 5;
+  const seconds = quick ? 2 : 3;
+  const rounds = quick ? 1 : 3;
   const dir = tempDir('post');
   const servers: RunningServer[] = [];
   try {
     const bare = await startBaseline('append-post');
     servers.push(bare);
-    const base = await measure(`${bare.url}/tasks`, seconds);
     const taskmock = await startTaskmock({ db: `${dir.path}/taskmock.sqlite`, maxWorkspaceTasks: 1_000_000 });
     servers.push(taskmock);
-    const mine = await measure(tasksUrl(taskmock.url, 'bench', 'writes'), seconds);
-    note(`2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL), ${fmt(mine.rps * (seconds + 1))} tasks created in the run.`);
+    const load = { method: 'POST', body: BODY, connections: CONNECTIONS, seconds } as const;
+    const url = tasksUrl(taskmock.url, 'bench', 'writes');
+    const { base, mine } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
+    note(`2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); alternating ${rounds} × ${seconds} s rounds as in 1, median kept; about ${fmt(mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`);
     return [row(base, mine)];
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
