@@ -8,15 +8,17 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export const requestLog = (logger: Logger) => {
   const startedAt = new WeakMap<Request, number>();
-  const logging = logger.enabled('info');
+  const limitBody = new Elysia({ name: 'taskmock/body-limit' }).onRequest(({ request }) => {
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
+  });
+  // Below `info` no hook is registered at all: an after-response hook costs Elysia about 10% of
+  // its throughput on every request even when it returns at once (measured by `bun run bench`).
+  if (!logger.enabled('info')) return new Elysia({ name: 'taskmock/request-log' }).use(limitBody);
   return new Elysia({ name: 'taskmock/request-log' })
-    .onRequest(({ request }) => {
-      if (logging) startedAt.set(request, performance.now());
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
-    })
+    .onRequest(({ request }) => void startedAt.set(request, performance.now()))
+    .use(limitBody)
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
-      if (!logging) return;
       const began = startedAt.get(request);
       const url = request.url;
       const pathStart = url.indexOf('/', url.indexOf('//') + 2);

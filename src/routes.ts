@@ -20,6 +20,22 @@ import type { TaskService } from './tasks.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
+type SetHeaders = Record<string, string | number>;
+
+/**
+ * A JSON response carrying the headers other hooks put in `set.headers` (CORS). Elysia rebuilds any
+ * returned Response whose `set.headers` is non-empty, re-reading its body as a stream: that cost
+ * GET /tasks 40% of its throughput (`bun run bench`). Moving the headers in keeps the fast path.
+ */
+function jsonWithSetHeaders(set: { headers: SetHeaders }, json: string): Response {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  for (const name of Object.keys(set.headers)) {
+    headers[name] = String(set.headers[name]);
+    delete set.headers[name];
+  }
+  return new Response(json, { headers });
+}
+
 /**
  * Stands in for a body that is not a JSON object. Elysia parses before it runs `derive`, but the
  * key must be checked first (403 before 400), so the parser marks the body and `derive` refuses it.
@@ -52,7 +68,7 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     })
     .get(
       '/tasks',
-      ({ workspace }) => new Response(`{"tasks":${snapshots.tasksJson(workspace)}}`, { headers: JSON_HEADERS }),
+      ({ workspace, set }) => jsonWithSetHeaders(set as { headers: SetHeaders }, `{"tasks":${snapshots.tasksJson(workspace)}}`),
       {
         query: WorkspaceQuery,
         response: { 200: TaskListBody, ...errorResponses(...KEY_ERRORS) },
