@@ -1,9 +1,10 @@
-// Guards for the store's hot paths, found by `bun run bench` (POST /tasks fell to ~500/s once a
-// workspace held 20,000 tasks): creates must not walk every row of the workspace.
+// Guards for the hot paths `bun run bench` found: creates must not walk every row of the workspace
+// (POST /tasks fell to ~500/s at 20,000 tasks), and the cached GET body must stay correct.
 import { describe, expect, test } from 'bun:test';
 import { openDatabase } from '../src/database.ts';
 import type { WorkspaceRef } from '../src/model.ts';
 import { createStore } from '../src/store.ts';
+import { testTaskmock } from './helpers.ts';
 
 const ref: WorkspaceRef = { keyHash: 'hash', workspaceId: 'w' };
 const other: WorkspaceRef = { keyHash: 'hash', workspaceId: 'other' };
@@ -61,5 +62,23 @@ test('scheduler progress reads the index of unfinished tasks, not every complete
     expect(store.progress(ref)).toEqual({ running: 0, nextEndAt: null, firstQueued: null });
   } finally {
     db.close();
+  }
+});
+
+test('GET /tasks serves the cached bytes again and again, and fresh ones after a change', async () => {
+  // The encoded list body is cached per snapshot (bench: encoding per request cost a quarter of
+  // GET throughput); it must never be consumed by a response or outlive a change.
+  const taskmock = testTaskmock();
+  const list = async () => (await taskmock.request('GET', '/tasks?api_key=demo')).text();
+  const create = (name: string) => taskmock.request('POST', '/tasks?api_key=demo', { body: { name, type: 'gx.tiny' } });
+  try {
+    expect((await create('a')).status).toBe(200);
+    const first = await list();
+    expect(await list()).toBe(first);
+    expect(JSON.parse(first).tasks.map((task: { name: string }) => task.name)).toEqual(['a']);
+    expect((await create('b')).status).toBe(200);
+    expect(JSON.parse(await list()).tasks.map((task: { name: string }) => task.name)).toEqual(['a', 'b']);
+  } finally {
+    taskmock.close();
   }
 });
