@@ -28,6 +28,9 @@ export interface TaskStart {
 
 export type Store = ReturnType<typeof createStore>;
 
+/** Workspaces whose task count is kept in memory (least recently counted ones are dropped). */
+const MAX_REMEMBERED_COUNTS = 1000;
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function toTask(row: TaskRow): Task {
@@ -106,21 +109,26 @@ export function createStore(db: Database) {
   });
 
   // Task counts per workspace, read once from SQL and then kept by the writes below (this store is
-  // the only writer): `count(*)` walks every row of the workspace, on every create.
+  // the only writer): `count(*)` walks every row of the workspace, on every create. Only the most
+  // recently counted workspaces are kept, so ten thousand idle ones do not stay on the heap.
   const taskCounts = new Map<string, number>();
+  const rememberCount = (key: string, count: number): void => {
+    taskCounts.delete(key);
+    if (count <= 0) return;
+    taskCounts.set(key, count);
+    if (taskCounts.size > MAX_REMEMBERED_COUNTS) taskCounts.delete(taskCounts.keys().next().value!);
+  };
   const adjustCount = (ref: WorkspaceRef, delta: number): void => {
     const key = workspaceKey(ref);
     const known = taskCounts.get(key);
-    if (known === undefined || delta === 0) return;
-    if (known + delta > 0) taskCounts.set(key, known + delta);
-    else taskCounts.delete(key);
+    if (known !== undefined && delta !== 0) rememberCount(key, known + delta);
   };
   const countTasks = (ref: WorkspaceRef): number => {
     const key = workspaceKey(ref);
     const known = taskCounts.get(key);
     if (known !== undefined) return known;
     const counted = statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n;
-    if (counted > 0) taskCounts.set(key, counted);
+    rememberCount(key, counted);
     return counted;
   };
 
@@ -154,8 +162,8 @@ export function createStore(db: Database) {
     createTask(ref: WorkspaceRef, name: string, type: TaskType, now: number): Task {
       const task = createTask.immediate(ref, name, type, now);
       const key = workspaceKey(ref);
-      if (taskCounts.has(key)) adjustCount(ref, 1);
-      else taskCounts.set(key, statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n);
+      const known = taskCounts.get(key);
+      rememberCount(key, known === undefined ? statements.countTasks.get(ref.keyHash, ref.workspaceId)!.n : known + 1);
       return task;
     },
 

@@ -82,3 +82,15 @@ test('GET /tasks serves the cached bytes again and again, and fresh ones after a
     taskmock.close();
   }
 });
+
+test('task counts stay exact for workspaces dropped from the in-memory counts', () => {
+  withStore((store) => {
+    const refs = Array.from({ length: 1100 }, (_, i) => ({ keyHash: 'hash', workspaceId: `w${i}` }));
+    for (const each of refs) store.createTask(each, 'one', 'gx.tiny', 1000);
+    store.createTask(refs[0]!, 'two', 'gx.tiny', 1000);
+    expect(store.countTasks(refs[0]!)).toBe(2);
+    expect(store.countTasks(refs[1]!)).toBe(1);
+    expect(store.deleteQueuedTask(refs[2]!, 1)).toBe(true);
+    expect(store.countTasks(refs[2]!)).toBe(0);
+  });
+});
