@@ -1,6 +1,7 @@
 // Guards for the hot paths `bun run bench` found: creates must not walk every row of the workspace
 // (POST /tasks fell to ~500/s at 20,000 tasks), and the cached GET body must stay correct.
 import { describe, expect, test } from 'bun:test';
+import { createKeyRing, hashKey } from '../src/auth.ts';
 import { openDatabase } from '../src/database.ts';
 import type { WorkspaceRef } from '../src/model.ts';
 import { createStore } from '../src/store.ts';
@@ -93,4 +94,13 @@ test('task counts stay exact for workspaces dropped from the in-memory counts', 
     expect(store.deleteQueuedTask(refs[2]!, 1)).toBe(true);
     expect(store.countTasks(refs[2]!)).toBe(0);
   });
+});
+
+test('the key ring answers the precomputed hex identity of a configured key, null otherwise', () => {
+  const ring = createKeyRing(['alpha', 'beta']);
+  expect(ring.identify('beta')).toBe(hashKey('beta'));
+  expect(ring.identify('alpha')).toBe(hashKey('alpha'));
+  expect(ring.identify('gamma')).toBeNull();
+  expect(ring.identify('')).toBeNull();
+  expect(ring.identify(undefined)).toBeNull();
 });
