@@ -5,17 +5,23 @@ import { errors } from './errors.ts';
 import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN, type WorkspaceRef } from './model.ts';
 
 type Params = Record<string, string | undefined>;
+/**
+ * Reads one request header. A getter rather than Elysia's `headers` record: asking for that record
+ * makes Elysia copy every header of every request, and only two are ever needed here.
+ */
+export type HeaderReader = (name: string) => string | null | undefined;
 
 /** The API key from `?api_key=`, `X-API-Key` or `Authorization: Bearer`, in that order. */
-export function presentedKey(query: Params, headers: Params): string | undefined {
+export function presentedKey(query: Params, header: HeaderReader): string | undefined {
   if (query.api_key) return query.api_key;
-  if (headers['x-api-key']) return headers['x-api-key'];
-  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+  const headerKey = header('x-api-key');
+  if (headerKey) return headerKey;
+  const bearer = /^Bearer\s+(.+)$/i.exec(header('authorization') ?? '');
   return bearer?.[1]?.trim();
 }
 
-export function identifyWorkspace(keyRing: KeyRing, query: Params, headers: Params): WorkspaceRef {
-  const keyHash = keyRing.identify(presentedKey(query, headers));
+export function identifyWorkspace(keyRing: KeyRing, query: Params, header: HeaderReader): WorkspaceRef {
+  const keyHash = keyRing.identify(presentedKey(query, header));
   if (!keyHash) throw errors.forbidden();
   const workspaceId = query.workspace_id ?? DEFAULT_WORKSPACE_ID;
   if (!WORKSPACE_ID_PATTERN.test(workspaceId)) throw errors.invalidWorkspaceId();

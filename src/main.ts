@@ -5,6 +5,8 @@ import { ConfigError, helpText, parseCommandLine } from './config.ts';
 import { DatabaseInUseError } from './database.ts';
 import { startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
+const SHUTDOWN_GRACE_MS = 5_000;
+
 function fail(message: string): never {
   process.stderr.write(`taskmock: ${message}\n`);
   process.exit(2);
@@ -47,6 +49,12 @@ if (command === 'help') {
     if (stopping) return;
     stopping = true;
     taskmock.logger.info(`received ${signal}, shutting down`);
+    // A peer that never lets go of its connection must not keep the process alive for ever; every
+    // change is already committed, so leaving without the last goodbyes loses nothing.
+    setTimeout(() => {
+      taskmock.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
     await taskmock.shutdown();
     process.exit(0);
   };

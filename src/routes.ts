@@ -61,8 +61,8 @@ const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 
 export function taskRoutes({ service, snapshots, keyRing }: { service: TaskService; snapshots: Snapshots; keyRing: KeyRing }) {
   return new Elysia({ name: 'taskmock/tasks' })
-    .derive(({ query, headers, body }) => {
-      const workspace = identifyWorkspace(keyRing, query, headers);
+    .derive(({ query, request, body }) => {
+      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name));
       if (body === INVALID_BODY) throw errors.invalidBody();
       return { workspace };
     })

@@ -108,7 +108,7 @@ export function createLiveStream(options: LiveStreamOptions) {
   /** Every check of §3, in the order of §1's table, then the slot is taken: no await in between. */
   function admit(query: Record<string, string | undefined>, headers: Record<string, string | undefined>): Slot {
     if (closing) throw shuttingDown();
-    const ref = identifyWorkspace(options.keyRing, query, headers);
+    const ref = identifyWorkspace(options.keyRing, query, (name) => headers[name]);
     assertValidHandshake(headers);
     workspaces.assertCanUse(ref);
     if (workspaces.connectionCount(ref) >= options.maxWorkspaceConnections) throw errors.tooManyConnections();
