@@ -2,7 +2,7 @@
 // empty folder, started with no Bun or Node on PATH, driven over HTTP and WebSocket, stopped with
 // SIGTERM. Prints one PASS/FAIL line per check; exits 1 if any failed. Run after `bun run build`.
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
@@ -31,16 +31,6 @@ function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** PATH without any folder holding bun or node, so the binary cannot lean on either. */
 function pathWithoutRuntimes(): string {
