@@ -4,20 +4,20 @@
 #   docker build -t taskmock .
 #   docker run --rm -p 8700:8700 -e API_KEYS=change-me -v taskmock-data:/data taskmock
 #
-# Stage 1 installs with npm ci, because the project locks its dependencies (Bun itself included,
-# as the `bun` npm package) in package-lock.json; `bun install` would re-resolve them from
-# package.json. The build then runs with that exact, locked Bun.
-FROM node:22-bookworm-slim AS build
+# Stage 1: the official Bun image, the same Bun as the pinned `bun` devDependency. `bun install
+# --frozen-lockfile` reads package-lock.json (checked with Bun 1.4.5: the same versions as `npm ci`)
+# and fails rather than re-resolve, so the image is built from exactly what CI tested.
+FROM oven/bun:1.4.5 AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # swagger-ui-dist depends on @scarf/scarf, whose install script reports the install over the network.
 ENV SCARF_ANALYTICS=false
-RUN npm ci --no-audit --no-fund
+RUN bun install --frozen-lockfile
 COPY tsconfig.json bunfig.toml ./
 COPY src ./src
 COPY scripts ./scripts
 # `bun run build` writes dist/taskmock and runs it once (--version) before it counts.
-RUN node_modules/.bin/bun run build \
+RUN bun run build \
  && mkdir -p /out/data \
  && cp dist/taskmock /out/taskmock
 
