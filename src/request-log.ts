@@ -1,23 +1,15 @@
 // One log line per request: method, path (never the query string, which may hold the API key),
-// status and duration. Also enforces the request body limit before any body is read.
+// status and duration.
 import { Elysia } from 'elysia';
-import { errors } from './errors.ts';
 import type { Logger } from './logger.ts';
-
-export const MAX_BODY_BYTES = 64 * 1024;
 
 export const requestLog = (logger: Logger) => {
   const startedAt = new WeakMap<Request, number>();
-  const limitBody = new Elysia({ name: 'taskmock/body-limit' }).onRequest(({ request }) => {
-    const length = Number(request.headers.get('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
-  });
   // Below `info` no hook is registered at all: an after-response hook costs Elysia about 10% of
   // its throughput on every request even when it returns at once (measured by `bun run bench`).
-  if (!logger.enabled('info')) return new Elysia({ name: 'taskmock/request-log' }).use(limitBody);
+  if (!logger.enabled('info')) return new Elysia({ name: 'taskmock/request-log' });
   return new Elysia({ name: 'taskmock/request-log' })
     .onRequest(({ request }) => void startedAt.set(request, performance.now()))
-    .use(limitBody)
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
       const began = startedAt.get(request);
       const url = request.url;

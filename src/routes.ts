@@ -5,7 +5,6 @@ import type { KeyRing } from './auth.ts';
 import { identifyWorkspace } from './caller.ts';
 import { errors } from './errors.ts';
 import { MAX_NAME_LENGTH } from './model.ts';
-import { MAX_BODY_BYTES } from './request-log.ts';
 import {
   API_KEY_SECURITY,
   CreateTaskBody,
@@ -36,18 +35,25 @@ function jsonWithSetHeaders(set: { headers: SetHeaders }, body: Uint8Array<Array
   return new Response(body, { headers });
 }
 
+export const MAX_BODY_BYTES = 64 * 1024;
+
 /**
- * Stands in for a body that is not a JSON object. Elysia parses before it runs `derive`, but the
- * key must be checked first (403 before 400), so the parser marks the body and `derive` refuses it.
+ * Stand in for a body that cannot be used. Elysia parses before it runs `derive`, but the key must
+ * be checked first (403 before 400 or 413), so the parser marks the body and `derive` refuses it.
  */
 const INVALID_BODY = Object.freeze({ invalid: true });
+const BODY_TOO_LARGE = Object.freeze({ tooLarge: true });
 
-/** Parses a create body: a JSON object sent as application/json, or INVALID_BODY. */
+/** Parses a create body: a JSON object of at most 64 KiB sent as application/json, or a marker. */
 async function parseJsonObject({ request }: { request: Request }): Promise<unknown> {
+  // Checked here, not in a global hook, so reads pay nothing for it; chunked bodies have no length.
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return BODY_TOO_LARGE;
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) return INVALID_BODY;
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) return BODY_TOO_LARGE;
   try {
-    const value: unknown = JSON.parse(await request.text());
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : INVALID_BODY;
   } catch {
     return INVALID_BODY;
@@ -63,6 +69,7 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
   return new Elysia({ name: 'taskmock/tasks' })
     .derive(({ query, request, body }) => {
       const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name));
+      if (body === BODY_TOO_LARGE) throw errors.bodyTooLarge(MAX_BODY_BYTES);
       if (body === INVALID_BODY) throw errors.invalidBody();
       return { workspace };
     })
