@@ -9,6 +9,14 @@ export class DatabaseInUseError extends Error {
   }
 }
 
+/** The file could not be opened as a taskmock database (missing folder, not SQLite, no permission). */
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+  constructor(path: string, cause: unknown) {
+    super(`cannot open database ${path} (DATABASE_PATH / --db): ${(cause as Error).message ?? cause}`);
+  }
+}
+
 const MIGRATIONS: readonly string[] = [
   // 1: workspaces remember their last task id forever, so ids are never reused after a flush.
   `CREATE TABLE workspaces (
@@ -34,7 +42,12 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export function openDatabase(path: string): Database {
-  const db = new Database(path, { create: true, strict: true });
+  let db: Database;
+  try {
+    db = new Database(path, { create: true, strict: true });
+  } catch (error) {
+    throw new DatabaseOpenError(path, error);
+  }
   try {
     db.run('PRAGMA busy_timeout = 0');
     if (path !== ':memory:') {
@@ -49,7 +62,7 @@ export function openDatabase(path: string): Database {
   } catch (error) {
     db.close();
     if (isLockError(error)) throw new DatabaseInUseError(path);
-    throw error;
+    throw new DatabaseOpenError(path, error);
   }
   return db;
 }

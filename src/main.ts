@@ -2,7 +2,7 @@
 // The only module with side effects: reads argv and the environment, listens, handles signals.
 import { banner, healthcheck } from './cli.ts';
 import { ConfigError, helpText, parseCommandLine } from './config.ts';
-import { DatabaseInUseError } from './database.ts';
+import { DatabaseInUseError, DatabaseOpenError } from './database.ts';
 import { startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -25,12 +25,12 @@ function start(config: ReturnType<typeof parse>['config']): RunningTaskmock {
   try {
     return startTaskmock(config);
   } catch (error) {
-    if (error instanceof DatabaseInUseError) fail(error.message);
+    if (error instanceof DatabaseInUseError || error instanceof DatabaseOpenError) fail(error.message);
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE' || /address.*in use|EADDRINUSE/i.test(String(error))) {
       fail(`port ${config.port} on ${config.host} is already in use (set PORT or --port)`);
     }
-    fail(`could not start: ${(error as Error).message}`);
+    fail(`could not listen on ${config.host}:${config.port} (HOST / --host, PORT / --port): ${(error as Error).message}`);
   }
 }
 

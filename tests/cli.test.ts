@@ -1,5 +1,6 @@
 // The program as a user runs it: help, version, refusals at start, the banner, signals.
 import { afterAll, describe, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { SETTINGS } from '../src/config.ts';
@@ -89,6 +90,27 @@ describe('command line', () => {
       first.process.kill('SIGTERM');
       await first.process.exited;
     }
+  });
+
+  test.each([
+    ['a missing folder', () => join(dir.path, 'no', 'such', 'folder', 'x.sqlite')],
+    ['a file that is not SQLite', () => {
+      const path = join(dir.path, 'not-a-db.sqlite');
+      writeFileSync(path, 'certainly not a database, but long enough to have a header: '.repeat(20));
+      return path;
+    }],
+  ])('a database path that cannot be opened (%s) is an error at start naming the setting', async (_, makePath) => {
+    const path = makePath();
+    const { stderr, exitCode } = await runMain(['--db', path, '--port', '0']);
+    expect(exitCode).not.toBe(0);
+    expect(stderr).toContain(path);
+    expect(stderr).toContain('--db');
+  });
+
+  test('an address that cannot be bound is an error at start naming the setting', async () => {
+    const { stderr, exitCode } = await runMain(['--db', ':memory:', '--host', '203.0.113.7', '--port', '0']);
+    expect(exitCode).not.toBe(0);
+    expect(stderr).toContain('--host');
   });
 
   test('SIGINT and SIGTERM stop the server with exit code 0', async () => {
