@@ -23,6 +23,8 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
   const queue = new DueQueue();
   const refs = new Map<string, WorkspaceRef>();
   const lastStartedAt = new Map<string, number | null>();
+  /** Workspaces that had a queued task when last planned: one more queued task changes nothing. */
+  const withQueued = new Set<string>();
   const minQueuedMs = MIN_QUEUED_MS / timeScale;
   const pacingMs = START_PACING_MS / timeScale;
   let timer: TimerHandle | undefined;
@@ -47,6 +49,8 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
 
   function plan(key: string, ref: WorkspaceRef, progress: WorkspaceProgress): void {
     const due = nextDue(progress, lastStart(key, ref));
+    if (progress.firstQueued) withQueued.add(key);
+    else withQueued.delete(key);
     if (due === null) {
       queue.delete(key);
       refs.delete(key);
@@ -109,7 +113,15 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
       arm();
     },
 
-    /** Call after any change outside the scheduler (create, delete, flush) so it re-plans. */
+    /**
+     * Call after a task was created. The next transition depends on the oldest queued task, not
+     * the newest, so a workspace that already had one keeps its plan and skips two queries.
+     */
+    taskQueued(ref: WorkspaceRef): void {
+      if (!withQueued.has(workspaceKey(ref))) this.workspaceChanged(ref);
+    },
+
+    /** Call after any other change outside the scheduler (delete, flush) so it re-plans. */
     workspaceChanged(ref: WorkspaceRef): void {
       const key = workspaceKey(ref);
       plan(key, ref, store.progress(ref));

@@ -36,7 +36,8 @@ export function createTaskService({ store, scheduler, workspaces, changes, clock
       workspaces.assertCanUse(ref);
       if (store.countTasks(ref) >= maxWorkspaceTasks) throw errors.tooManyTasks();
       const task = store.createTask(ref, name, input.type, clock.now());
-      changed(ref);
+      scheduler.taskQueued(ref);
+      changes.announce(ref);
       return task;
     },
 

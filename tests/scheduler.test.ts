@@ -152,3 +152,30 @@ describe('lifecycle', () => {
     expect(seen).toEqual(['q', 'r', 'c']);
   });
 });
+
+describe('re-planning after a create', () => {
+  test('a create behind other queued tasks keeps the plan; the queue still drains in id order', () => {
+    taskmock = testTaskmock(['--max-running-workspace-tasks', '1']);
+    create('gx.tiny');
+    taskmock.clock.advance(500);
+    create('gx.tiny');
+    create('gx.tiny');
+    // Task 1 still starts exactly 1 s after its own creation, not the later tasks'.
+    taskmock.clock.advance(500);
+    expect(statuses()).toBe('rqq');
+    taskmock.clock.advance(3 * BASE_DURATION_MS['gx.tiny'] + 300);
+    expect(statuses()).toBe('ccc');
+  });
+
+  test('a create into a workspace whose queue had emptied is planned again', () => {
+    taskmock = testTaskmock(['--max-running-workspace-tasks', '2']);
+    create('gx.heavy');
+    taskmock.clock.advance(1000);
+    expect(statuses()).toBe('r');
+    create('gx.heavy');
+    taskmock.clock.advance(999);
+    expect(statuses()).toBe('rq');
+    taskmock.clock.advance(1);
+    expect(statuses()).toBe('rr');
+  });
+});
