@@ -1,5 +1,6 @@
 // `bun run bench [--quick] [--only name[,name]]`: runs each scenario against its bare baseline in
-// this same run, prints one markdown table and writes it to bench/RESULTS.md.
+// this same run, prints one markdown table and writes it to bench/RESULTS.md (a full run only;
+// `--out FILE` writes any run's table to FILE).
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { loadTool } from './lib/http-load.ts';
@@ -41,6 +42,12 @@ const command = `bun run bench${process.argv.slice(2).length ? ` ${process.argv.
 const seconds = (performance.now() - began) / 1000;
 const document = resultsDocument(rows, { command, loadTool, notes, seconds });
 console.log(markdownTable(rows));
-const out = values.out ?? join(import.meta.dir, 'RESULTS.md');
-await Bun.write(out, document);
-console.error(`[bench] wrote ${out} (${seconds.toFixed(0)} s)`);
+// A partial or quick run must not replace the full table of record: it writes only where told.
+const partial = values.quick || values.only !== undefined;
+const out = values.out ?? (partial ? undefined : join(import.meta.dir, 'RESULTS.md'));
+if (out) {
+  await Bun.write(out, document);
+  console.error(`[bench] wrote ${out} (${seconds.toFixed(0)} s)`);
+} else {
+  console.error(`[bench] partial run: bench/RESULTS.md left as it was (use --out FILE to keep this table)`);
+}
