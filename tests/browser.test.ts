@@ -3,25 +3,17 @@
 // dist/taskmock is (re)built here when it is missing or older than src/, so the test never checks a
 // stale binary. Without /usr/bin/chromium the test fails under CI (which installs it) and is skipped
 // elsewhere.
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { freePort } from '../scripts/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserTest, haveChromium, launchChromium } from './chromium.ts';
 
 const ROOT = join(import.meta.dir, '..');
 const BINARY = join(ROOT, 'dist', 'taskmock');
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const haveChromium = existsSync(CHROMIUM);
-const runs = haveChromium || process.env.CI ? test : test.skip;
-
 
 function newestSource(dir: string): number {
   return Math.max(
@@ -60,7 +52,7 @@ beforeAll(async () => {
       await Bun.sleep(20);
     }
   }
-  browser = await playwright.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -70,8 +62,8 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-runs('/swagger renders every operation from the binary with no request leaving the machine', async () => {
-  if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (CI must)`);
+browserTest('/swagger renders every operation from the binary with no request leaving the machine', async () => {
+  if (!browser) browser = await launchChromium();
   const page = await browser!.newPage({ viewport: { width: 1280, height: 1600 } });
   const ownOrigin = new URL(base).origin;
   const leaving: string[] = [];

@@ -1,0 +1,82 @@
+// A candidate's frontend, for real: a page served from another origin, in headless Chromium,
+// creates a task with fetch (the X-API-Key header forces a CORS preflight), watches it over a
+// browser WebSocket until it completes, and reads the list over REST.
+import { afterAll, beforeAll, expect } from 'bun:test';
+import type { Browser } from 'playwright-core';
+import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
+import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { testConfig } from './helpers.ts';
+
+let taskmock: RunningTaskmock;
+let frontend: Bun.Server<unknown>;
+let browser: Browser | undefined;
+
+/** The whole "frontend": plain browser APIs, as a candidate would write them. */
+function frontendPage(api: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>candidate app</title><script type="module">
+  const api = ${JSON.stringify(api)};
+  async function main() {
+    const seen = [];
+    const socket = new WebSocket(api.replace('http', 'ws') + '/ws/tasks?api_key=demo&workspace_id=ui');
+    const completed = new Promise((resolve) => {
+      socket.onmessage = (event) => {
+        const tasks = JSON.parse(event.data);
+        const task = tasks.find((t) => t.name === 'from the browser');
+        if (task && seen.at(-1) !== task.status) seen.push(task.status);
+        if (task?.status === 'completed') resolve();
+      };
+    });
+    await new Promise((resolve) => (socket.onopen = resolve));
+    const created = await fetch(api + '/tasks?workspace_id=ui', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': 'demo' },
+      body: JSON.stringify({ name: 'from the browser', type: 'gx.tiny' }),
+    });
+    const refused = await fetch(api + '/tasks?api_key=wrong');
+    await completed;
+    const listed = await (await fetch(api + '/tasks?api_key=demo&workspace_id=ui')).json();
+    return { status: created.status, created: await created.json(), seen, refused: [refused.status, await refused.json()], listed };
+  }
+  main().then((result) => (window.result = result), (error) => (window.result = { failure: String(error) }));
+  </script>`;
+}
+
+beforeAll(async () => {
+  // Fast enough to finish in about a second: queued 1 s / 20, gx.tiny under 3 s / 20.
+  taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--time-scale', '20']));
+  const api = taskmock.url.replace('localhost', '127.0.0.1');
+  frontend = Bun.serve({
+    port: 0,
+    hostname: 'localhost',
+    fetch: () => new Response(frontendPage(api), { headers: { 'content-type': 'text/html' } }),
+  });
+  if (haveChromium) browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  frontend?.stop(true);
+  await taskmock?.shutdown();
+});
+
+browserTest('a page on another origin creates, watches and lists tasks with fetch and WebSocket', async () => {
+  browser ??= await launchChromium();
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await page.goto(`http://localhost:${frontend.port}/`);
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 15_000 });
+  const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+  expect(result.failure).toBeUndefined();
+
+  expect(result.status).toBe(200);
+  expect(result.created.task).toMatchObject({ id: 1, name: 'from the browser', status: 'queued' });
+  // Every state reached the browser, in order.
+  expect(result.seen).toEqual(['queued', 'running', 'completed']);
+  // Errors are readable from another origin (CORS on error responses too).
+  expect(result.refused).toEqual([403, { message: 'Forbidden', code: 'forbidden' }]);
+  expect(result.listed.tasks.map((t: { status: string }) => t.status)).toEqual(['completed']);
+  expect(errors.filter((text) => !text.includes('403'))).toEqual([]);
+  await page.close();
+}, 60_000);

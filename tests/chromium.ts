@@ -1,0 +1,21 @@
+// Debian's headless Chromium through playwright-core, for tests that need a real browser. CI
+// installs it (.ci/run); elsewhere a missing browser skips these tests instead of failing them.
+import { test } from 'bun:test';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const haveChromium = existsSync(CHROMIUM);
+
+/** `test` where a browser exists or CI demands one, `test.skip` otherwise. */
+export const browserTest = haveChromium || process.env.CI ? test : test.skip;
+
+export function launchChromium(): Promise<Browser> {
+  if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (CI must)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
