@@ -43,7 +43,7 @@ function frontendPage(api: string): string {
 
 beforeAll(async () => {
   // Fast enough to finish in about a second: queued 1 s / 20, gx.tiny under 3 s / 20.
-  taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--time-scale', '20']));
+  taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--time-scale', '20', '--seed', 'browser-client']));
   const api = taskmock.url.replace('localhost', '127.0.0.1');
   frontend = Bun.serve({
     port: 0,
