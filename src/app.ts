@@ -9,7 +9,7 @@ import type { Logger } from './logger.ts';
 import { requestLog } from './request-log.ts';
 import { taskRoutes } from './routes.ts';
 import type { Snapshots } from './snapshots.ts';
-import { systemRoutes } from './system-routes.ts';
+import { systemRoutes, type LiveCounts } from './system-routes.ts';
 import type { TaskService } from './tasks.ts';
 
 export interface AppDependencies {
@@ -19,6 +19,7 @@ export interface AppDependencies {
   keyRing: KeyRing;
   logger: Logger;
   startedAt: Date;
+  liveCounts: () => LiveCounts;
   version: string;
   /** Extra features (the live stream, the docs) mounted after the REST routes. */
   plugins?: readonly Elysia<any, any, any, any, any, any, any>[];
@@ -29,7 +30,7 @@ export function createApp(deps: AppDependencies) {
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger))
-    .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version }))
+    .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts }))
     .use(taskRoutes(deps));
   for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;
   return app;

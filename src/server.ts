@@ -55,7 +55,17 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
   const stream = createLiveStream({ keyRing, workspaces, snapshots, changes, maxWorkspaceConnections: config.maxWorkspaceConnections, logger });
-  const app = createApp({ config, service, snapshots, keyRing, logger, startedAt: new Date(clock.now()), version: VERSION, plugins: [stream.plugin, docs({ version: VERSION })] });
+  const app = createApp({
+    config,
+    service,
+    snapshots,
+    keyRing,
+    logger,
+    startedAt: new Date(clock.now()),
+    version: VERSION,
+    liveCounts: () => ({ openSockets: stream.openCount(), scheduledWorkspaces: scheduler.activeWorkspaces() }),
+    plugins: [stream.plugin, docs({ version: VERSION })],
+  });
   scheduler.start();
 
   return {

@@ -23,7 +23,13 @@ export function indexText(version: string): string {
   ].join('\n');
 }
 
-export function systemRoutes({ startedAt, version }: { startedAt: Date; version: string }) {
+/** What the server is doing right now, for /stats. */
+export interface LiveCounts {
+  openSockets: number;
+  scheduledWorkspaces: number;
+}
+
+export function systemRoutes({ startedAt, version, liveCounts }: { startedAt: Date; version: string; liveCounts: () => LiveCounts }) {
   const index = indexText(version);
   return new Elysia({ name: 'taskmock/system' })
     .get('/', () => new Response(index, { headers: { 'content-type': 'text/plain; charset=utf-8' } }), {
@@ -46,6 +52,7 @@ export function systemRoutes({ startedAt, version }: { startedAt: Date; version:
         requestedAt: new Date().toISOString(),
         uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
         version,
+        ...liveCounts(),
       }),
       {
         response: {
@@ -54,6 +61,8 @@ export function systemRoutes({ startedAt, version }: { startedAt: Date; version:
             requestedAt: t.String({ format: 'date-time' }),
             uptimeSeconds: t.Integer(),
             version: t.String(),
+            openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
+            scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
           }, { description: 'When the server started and when this request was answered (RFC 3339).' }),
         },
         detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },

@@ -240,6 +240,15 @@ describe('system endpoints and CORS', () => {
     const stats = await json(taskmock.request('GET', '/stats'));
     expect(stats.startedAt).toBe(new Date(taskmock.clock.now()).toISOString());
     expect(Number.isNaN(Date.parse(stats.requestedAt))).toBe(false);
+    expect(stats).toMatchObject({ openSockets: 0, scheduledWorkspaces: 0 });
+  });
+
+  test('GET /stats counts the workspaces with work ahead', async () => {
+    taskmock = testTaskmock();
+    await taskmock.request('POST', `/tasks?${KEY}`, { body: { name: 'a', type: 'gx.tiny' } });
+    expect((await json(taskmock.request('GET', '/stats'))).scheduledWorkspaces).toBe(1);
+    taskmock.clock.advance(5000);
+    expect((await json(taskmock.request('GET', '/stats'))).scheduledWorkspaces).toBe(0);
   });
 
   test('preflight is answered with the allowed methods and headers', async () => {

@@ -138,6 +138,20 @@ describe('what a subscriber receives', () => {
     expect(snapshot).toEqual(await listTasks(taskmock, 'api_key=k1'));
   });
 
+  test('GET /stats counts the open sockets', async () => {
+    const taskmock = start();
+    const openSockets = async () => ((await (await fetch(`${taskmock.url}/stats`)).json()) as { openSockets: number }).openSockets;
+    expect(await openSockets()).toBe(0);
+    const a = await subscribe(taskmock, 'api_key=k1');
+    await subscribe(taskmock, 'api_key=k2&workspace_id=w');
+    expect(await openSockets()).toBe(2);
+    a.client.socket.close();
+    await a.client.closed;
+    // The server sees the close a moment after the client does.
+    for (let i = 0; i < 100 && (await openSockets()) !== 1; i++) await Bun.sleep(5);
+    expect(await openSockets()).toBe(1);
+  });
+
   test('an empty workspace sends an empty list', async () => {
     const taskmock = start();
     const { snapshot } = await subscribe(taskmock, 'api_key=k1&workspace_id=empty');
