@@ -36,6 +36,8 @@ const HANDSHAKE_REFUSALS: ReadonlyArray<{ status: number; error: ApiError; when:
   { status: 403, error: errors.forbidden(), when: '`api_key` is missing or not one of the configured keys' },
   { status: 429, error: errors.tooManyWorkspaces(), when: 'the workspace would be new and the key already has `MAX_WORKSPACES` workspaces' },
   { status: 429, error: errors.tooManyConnections(), when: 'the workspace already has `MAX_WORKSPACE_CONNECTIONS` open sockets' },
+  { status: 400, error: errors.invalidHandshake(), when: 'the request is not a valid WebSocket handshake (a plain GET, a bad `Sec-WebSocket-Key` or version)' },
+  { status: 503, error: errors.shuttingDown(), when: 'the server is shutting down' },
 ];
 
 const EXAMPLE_TASKS = [

@@ -33,6 +33,9 @@ export const errors = {
   tooManyConnections: () => new ApiError(429, 'too_many_connections', 'too many connections in workspace'),
   bodyTooLarge: (maxBytes: number) =>
     new ApiError(413, 'body_too_large', `request body is larger than ${maxBytes} bytes`),
+  invalidHandshake: () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake'),
+  /** Refused before the upgrade once the server is closing its sockets. */
+  shuttingDown: () => new ApiError(503, 'shutting_down', 'server is shutting down'),
   routeNotFound: () => new ApiError(404, 'not_found', 'Not Found'),
   internal: () => new ApiError(500, 'internal_error', 'internal server error'),
 } as const;

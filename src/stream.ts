@@ -6,7 +6,7 @@ import { Elysia } from 'elysia';
 import type { KeyRing } from './auth.ts';
 import { identifyWorkspace } from './caller.ts';
 import type { ChangeFeed } from './changes.ts';
-import { ApiError, errors } from './errors.ts';
+import { errors } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { workspaceKey, type WorkspaceRef } from './model.ts';
 import type { Snapshots } from './snapshots.ts';
@@ -39,9 +39,6 @@ export const SOCKET_LIMITS = {
 /** A socket that passed the checks but has not opened yet gives its slot back after this long. */
 const PENDING_OPEN_MS = 10_000;
 
-/** Sent before the upgrade when the server is already closing its sockets. */
-const shuttingDown = () => new ApiError(503, 'shutting_down', 'server is shutting down');
-const invalidHandshake = () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake');
 
 /** RFC 6455: the key is 16 random bytes in base64, the version is 13. */
 const HANDSHAKE_KEY = /^[A-Za-z0-9+/]{22}==$/;
@@ -51,8 +48,8 @@ const HANDSHAKE_KEY = /^[A-Za-z0-9+/]{22}==$/;
  * give it back; checking first keeps the connection count exact.
  */
 function assertValidHandshake(headers: Record<string, string | undefined>): void {
-  if (!HANDSHAKE_KEY.test(headers['sec-websocket-key']?.trim() ?? '')) throw invalidHandshake();
-  if (headers['sec-websocket-version']?.trim() !== '13') throw invalidHandshake();
+  if (!HANDSHAKE_KEY.test(headers['sec-websocket-key']?.trim() ?? '')) throw errors.invalidHandshake();
+  if (headers['sec-websocket-version']?.trim() !== '13') throw errors.invalidHandshake();
 }
 
 export function workspaceTopic(ref: WorkspaceRef): string {
@@ -107,7 +104,7 @@ export function createLiveStream(options: LiveStreamOptions) {
 
   /** Every check of §3, in the order of §1's table, then the slot is taken: no await in between. */
   function admit(query: Record<string, string | undefined>, headers: Record<string, string | undefined>): Slot {
-    if (closing) throw shuttingDown();
+    if (closing) throw errors.shuttingDown();
     const ref = identifyWorkspace(options.keyRing, query, (name) => headers[name]);
     assertValidHandshake(headers);
     workspaces.assertCanUse(ref);
@@ -180,7 +177,7 @@ export function createLiveStream(options: LiveStreamOptions) {
       if (server?.upgrade(request, { data })) return undefined;
       // Not reached with a valid handshake; never keep a slot for a socket that does not exist.
       release(slot);
-      throw invalidHandshake();
+      throw errors.invalidHandshake();
     },
     // The channel is described by /asyncapi.json; OpenAPI cannot say what happens after the 101.
     { detail: { hide: true } },

@@ -91,7 +91,7 @@ describe('AsyncAPI at /asyncapi.json', () => {
     expect(document.components.schemas.TaskList.items.$ref).toBe('#/components/schemas/Task');
     expect(document.components.schemas.Task.properties.id.type).toBe('integer');
     const refusals = channel['x-handshake-refusals'].map((refusal: { status: number }) => refusal.status);
-    expect([...new Set(refusals)]).toEqual([400, 403, 429]);
+    expect([...new Set(refusals)]).toEqual([400, 403, 429, 503]);
     expect(document.servers.taskmock).toMatchObject({ host: 'localhost', protocol: 'ws' });
   });
 });
