@@ -9,11 +9,18 @@ export interface ChangeFeed {
   listen(listener: ChangeListener): () => void;
 }
 
-export function createChangeFeed(): ChangeFeed {
+/**
+ * `deliver` decides when an announcement reaches the listeners: with the store's `afterCommit`,
+ * only once the change is durable, so nothing uncommitted is ever cached or published.
+ */
+export function createChangeFeed(deliver: (notify: () => void) => void = (notify) => notify()): ChangeFeed {
   const listeners = new Set<ChangeListener>();
+  const notifyAll = (ref: WorkspaceRef) => {
+    for (const listener of listeners) listener(ref);
+  };
   return {
     announce(ref) {
-      for (const listener of listeners) listener(ref);
+      deliver(() => notifyAll(ref));
     },
     listen(listener) {
       listeners.add(listener);

@@ -75,14 +75,22 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     })
     .get(
       '/tasks',
-      ({ workspace, set }) => jsonWithSetHeaders(set as { headers: SetHeaders }, snapshots.listBody(workspace)),
+      ({ workspace, set }): Response | Promise<Response> => {
+        const answer = () => jsonWithSetHeaders(set as { headers: SetHeaders }, snapshots.listBody(workspace));
+        // Writes of this turn are not committed yet: read after they are, never before.
+        return service.hasPendingWrites() ? service.committed().then(answer) : answer();
+      },
       {
         query: WorkspaceQuery,
         response: { 200: TaskListBody, ...errorResponses(...KEY_ERRORS) },
         detail: { ...DOCS, summary: 'List the workspace\'s tasks', description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.' },
       },
     )
-    .post('/tasks', ({ workspace, body }) => ({ task: service.create(workspace, body) }), {
+    .post('/tasks', async ({ workspace, body }) => {
+      const task = service.create(workspace, body);
+      await service.committed();
+      return { task };
+    }, {
       parse: parseJsonObject,
       query: WorkspaceQuery,
       body: CreateTaskBody,
@@ -103,8 +111,9 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     })
     .post(
       '/tasks/flush',
-      ({ workspace, set }) => {
+      async ({ workspace, set }) => {
         service.flush(workspace);
+        await service.committed();
         set.status = 204;
       },
       {
@@ -115,8 +124,9 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     )
     .delete(
       '/tasks/:id',
-      ({ workspace, params, set }) => {
+      async ({ workspace, params, set }) => {
         service.delete(workspace, Number(params.id));
+        await service.committed();
         set.status = 204;
       },
       {

@@ -103,6 +103,15 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
   }
 
   return {
+    /** Forgets the plan and builds it again from the store (after a rolled-back commit). */
+    rebuild(): void {
+      queue.clear();
+      refs.clear();
+      lastStartedAt.clear();
+      withQueued.clear();
+      this.start();
+    },
+
     /** Rebuilds the plan from the store: queued tasks wait, overdue running tasks complete at once. */
     start(): void {
       stopped = false;

@@ -34,7 +34,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const random = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
   const store = createStore(openDatabase(config.databasePath));
-  const changes = createChangeFeed();
+  // Listeners hear of a change only once it is committed (see commit-batch.ts).
+  const changes = createChangeFeed(store.afterCommit);
   const snapshots = createSnapshots({ store, changes });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
@@ -54,7 +55,15 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     clock,
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
-  const stream = createLiveStream({ keyRing, workspaces, snapshots, changes, maxWorkspaceConnections: config.maxWorkspaceConnections, logger });
+  const stream = createLiveStream({
+    keyRing,
+    workspaces,
+    snapshots,
+    changes,
+    maxWorkspaceConnections: config.maxWorkspaceConnections,
+    logger,
+    afterCommit: store.afterCommit,
+  });
   const app = createApp({
     config,
     service,
@@ -65,6 +74,12 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     version: VERSION,
     liveCounts: () => ({ openSockets: stream.openCount(), scheduledWorkspaces: scheduler.activeWorkspaces() }),
     plugins: [stream.plugin, docs({ version: VERSION })],
+  });
+  // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
+  store.onRollback(() => {
+    logger.error('a commit failed and was rolled back; the affected requests were answered 500');
+    snapshots.clear();
+    scheduler.rebuild();
   });
   scheduler.start();
 
@@ -120,7 +135,9 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     server,
     url: `http://${host}:${server.port}`,
     async shutdown() {
-      // Sockets get a proper 1001 close frame before the listener and the database go away.
+      // Pending writes are committed (and so announced) first; then sockets get the last list and
+      // a proper 1001 close frame before the listener and the database go away.
+      taskmock.store.commitPending();
       await taskmock.stream.closeAll();
       await server.stop(true);
       taskmock.close();

@@ -31,6 +31,9 @@ export function createSnapshots({ store, changes }: { store: Store; changes: Cha
   }
 
   return {
+    /** Forgets every cached list (after a rolled-back commit). */
+    clear: (): void => cache.clear(),
+
     /** The workspace's tasks as a JSON array, ordered by id. */
     tasksJson: (ref: WorkspaceRef): string => snapshot(ref).json,
 

@@ -88,6 +88,8 @@ export interface LiveStreamOptions {
   changes: ChangeFeed;
   maxWorkspaceConnections: number;
   logger: Logger;
+  /** Runs a callback once this turn's writes are committed (at once if none are pending). */
+  afterCommit: (callback: () => void) => void;
 }
 
 export type LiveStream = ReturnType<typeof createLiveStream>;
@@ -140,7 +142,11 @@ export function createLiveStream(options: LiveStreamOptions) {
     slot.ref = topic.ref;
     // Subscribe before sending: once the client holds the list it cannot miss a later change.
     ws.subscribe(topic.name);
-    ws.send(snapshots.tasksJson(slot.ref));
+    // Read once this turn's writes are committed: a client never holds what a crash could undo.
+    const ref = slot.ref;
+    options.afterCommit(() => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(snapshots.tasksJson(ref));
+    });
     logger.debug('stream open', { workspace: slot.ref.workspaceId, subscribers: topic.subscribers });
   }
 

@@ -28,6 +28,13 @@ export function createTaskService({ store, scheduler, workspaces, changes, clock
   return {
     list: (ref: WorkspaceRef): Task[] => store.listTasks(ref),
 
+    /**
+     * Resolves once every change made so far is committed. Answer a write only after it, and a
+     * read too while writes are pending, so that no client sees what a crash could still undo.
+     */
+    committed: (): Promise<void> => store.committed(),
+    hasPendingWrites: (): boolean => store.hasPendingWrites(),
+
     create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Task {
       const name = typeof input.name === 'string' ? input.name.trim() : '';
       if (name === '') throw errors.nameRequired();

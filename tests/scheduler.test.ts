@@ -143,12 +143,18 @@ describe('lifecycle', () => {
     expect(taskmock.clock.pendingTimers()).toBe(0);
   });
 
-  test('every transition is announced on the change feed', () => {
+  test('every transition is announced on the change feed, once committed', async () => {
     taskmock = testTaskmock();
     const seen: string[] = [];
     taskmock.changes.listen((ref) => seen.push(statuses(ref)));
     create('gx.tiny');
-    taskmock.clock.advance(1000 + BASE_DURATION_MS['gx.tiny']);
+    // Not before the commit at the end of this turn: listeners never see what a crash could undo.
+    expect(seen).toEqual([]);
+    await taskmock.store.committed();
+    taskmock.clock.advance(1000);
+    await taskmock.store.committed();
+    taskmock.clock.advance(BASE_DURATION_MS['gx.tiny']);
+    await taskmock.store.committed();
     expect(seen).toEqual(['q', 'r', 'c']);
   });
 });

@@ -1,0 +1,64 @@
+// Group commit: every write made in one event-loop turn joins one SQLite transaction, committed once
+// at the end of the turn. A COMMIT costs ≈21 µs (WAL page writes); shared by the turn's writes it
+// is paid once, not per request. Nothing is answered or announced before its COMMIT: callers await
+// `committed()`, and `afterCommit` callbacks run only once the data is durable.
+import type { Database } from 'bun:sqlite';
+
+export type CommitBatch = ReturnType<typeof createCommitBatch>;
+
+const SETTLED = Promise.resolve();
+
+export function createCommitBatch(db: Database, schedule: (commit: () => void) => void = setImmediate) {
+  let open: { done: PromiseWithResolvers<void>; afterCommit: (() => void)[] } | null = null;
+  const rollbackListeners: (() => void)[] = [];
+
+  function commit(): void {
+    const batch = open;
+    if (!batch) return;
+    open = null;
+    try {
+      db.run('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.run('ROLLBACK');
+      for (const listener of rollbackListeners) listener();
+      batch.done.reject(error);
+      return;
+    }
+    batch.done.resolve();
+    for (const callback of batch.afterCommit) callback();
+  }
+
+  return {
+    /** Runs `write` inside this turn's transaction, opening it (and scheduling its commit) if needed. */
+    run<T>(write: () => T): T {
+      if (!open) {
+        db.run('BEGIN IMMEDIATE');
+        const done = Promise.withResolvers<void>();
+        // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
+        done.promise.catch(() => {});
+        open = { done, afterCommit: [] };
+        schedule(commit);
+      }
+      return write();
+    },
+
+    /** Resolves once every write made so far is committed; rejects if that commit failed. */
+    committed: (): Promise<void> => open?.done.promise ?? SETTLED,
+
+    pending: (): boolean => open !== null,
+
+    /** Runs `callback` once the current transaction commits, or at once when none is open. */
+    afterCommit(callback: () => void): void {
+      if (open) open.afterCommit.push(callback);
+      else callback();
+    },
+
+    /** Called after a failed commit was rolled back: in-memory state built on it must be rebuilt. */
+    onRollback(listener: () => void): void {
+      rollbackListeners.push(listener);
+    },
+
+    /** Commits now instead of at the end of the turn (before shutdown). */
+    commitNow: commit,
+  };
+}
