@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
 // The only module with side effects: reads argv and the environment, listens, handles signals.
-import { banner, healthcheck } from './cli.ts';
-import { ConfigError, helpText, parseCommandLine } from './config.ts';
-import { DatabaseInUseError, DatabaseOpenError } from './database.ts';
+import { banner, healthcheck } from './config/cli.ts';
+import { ConfigError, helpText, parseCommandLine } from './config/config.ts';
+import { DatabaseInUseError, DatabaseOpenError } from './storage/database.ts';
 import { startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;

@@ -2,21 +2,21 @@
 // Tests use this with an injected clock, random source and logger; main.ts with the real ones.
 import type { Server } from 'bun';
 import packageJson from '../package.json' with { type: 'json' };
-import { createApp } from './app.ts';
-import { createKeyRing } from './auth.ts';
-import { createChangeFeed } from './changes.ts';
-import { systemClock, type Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import { openDatabase } from './database.ts';
-import { docs } from './docs.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { seededRandom, unseededRandom, type RandomSource } from './random.ts';
-import { createScheduler } from './scheduler.ts';
-import { createSnapshots } from './snapshots.ts';
-import { createStore } from './store.ts';
-import { createLiveStream } from './stream.ts';
-import { createTaskService } from './tasks.ts';
-import { createWorkspaces } from './workspaces.ts';
+import { createApp } from './http/app.ts';
+import { createKeyRing } from './domain/keys.ts';
+import { createChangeFeed } from './domain/changes.ts';
+import { systemClock, type Clock } from './scheduler/clock.ts';
+import type { Config } from './config/config.ts';
+import { openDatabase } from './storage/database.ts';
+import { docs } from './api-docs/docs.ts';
+import { createLogger, type Logger } from './config/logger.ts';
+import { seededRandom, unseededRandom, type RandomSource } from './domain/random.ts';
+import { createScheduler } from './scheduler/scheduler.ts';
+import { createSnapshots } from './storage/snapshots.ts';
+import { createStore } from './storage/store.ts';
+import { createLiveStream } from './stream/stream.ts';
+import { createTaskService } from './domain/tasks.ts';
+import { createWorkspaces } from './domain/workspaces.ts';
 
 export const VERSION: string = packageJson.version;
 

@@ -2,7 +2,7 @@
 // before its COMMIT; a failed COMMIT rolls everything back and says so.
 import { Database } from 'bun:sqlite';
 import { describe, expect, test } from 'bun:test';
-import { createCommitBatch } from '../src/commit-batch.ts';
+import { createCommitBatch } from '../src/storage/commit-batch.ts';
 import { testTaskmock } from './helpers.ts';
 
 /** A batch whose end-of-turn commit runs only when the test says so. */

@@ -1,6 +1,6 @@
 // Configuration: defaults, environment, flags winning, and a clear refusal naming each bad setting.
 import { describe, expect, test } from 'bun:test';
-import { ConfigError, parseCommandLine, SETTINGS } from '../src/config.ts';
+import { ConfigError, parseCommandLine, SETTINGS } from '../src/config/config.ts';
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseCommandLine(argv, env);
 

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../src/clock.ts';
-import { parseCommandLine, type Config } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { seededRandom } from '../src/random.ts';
+import { ManualClock } from '../src/scheduler/clock.ts';
+import { parseCommandLine, type Config } from '../src/config/config.ts';
+import { createLogger } from '../src/config/logger.ts';
+import { seededRandom } from '../src/domain/random.ts';
 import { buildTaskmock, type Taskmock } from '../src/server.ts';
 
 export const silentLogger = createLogger({ level: 'silent', format: 'pretty' });

@@ -1,10 +1,10 @@
 // Guards for the hot paths `bun run bench` found: creates must not walk every row of the workspace
 // (POST /tasks fell to ~500/s at 20,000 tasks), and the cached GET body must stay correct.
 import { describe, expect, test } from 'bun:test';
-import { createKeyRing, hashKey } from '../src/auth.ts';
-import { openDatabase } from '../src/database.ts';
-import type { WorkspaceRef } from '../src/model.ts';
-import { createStore } from '../src/store.ts';
+import { createKeyRing, hashKey } from '../src/domain/keys.ts';
+import { openDatabase } from '../src/storage/database.ts';
+import type { WorkspaceRef } from '../src/domain/model.ts';
+import { createStore } from '../src/storage/store.ts';
 import { testTaskmock } from './helpers.ts';
 
 const ref: WorkspaceRef = { keyHash: 'hash', workspaceId: 'w' };

@@ -1,7 +1,7 @@
 // The REST contract of SPEC §1 and §4, driven in-process through app.handle: a table of rows for
 // every error, then the behaviours around tenancy and limits.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { TASK_NOT_FOUND_MESSAGE } from '../src/errors.ts';
+import { TASK_NOT_FOUND_MESSAGE } from '../src/domain/errors.ts';
 import { json, testTaskmock, type TestTaskmock } from './helpers.ts';
 
 let taskmock: TestTaskmock;

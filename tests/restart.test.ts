@@ -1,9 +1,9 @@
 // State survives a clean restart on the same database file: statuses, end times and id sequences.
 import { afterAll, afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { ManualClock } from '../src/clock.ts';
-import { DatabaseInUseError } from '../src/database.ts';
-import type { WorkspaceRef } from '../src/model.ts';
+import { ManualClock } from '../src/scheduler/clock.ts';
+import { DatabaseInUseError } from '../src/storage/database.ts';
+import type { WorkspaceRef } from '../src/domain/model.ts';
 import { tempDir, testTaskmock, type TestTaskmock } from './helpers.ts';
 
 const ws: WorkspaceRef = { keyHash: 'k', workspaceId: 'w' };

@@ -1,6 +1,6 @@
 // The task lifecycle on a manual clock with seeded randomness: nothing here sleeps.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { BASE_DURATION_MS, type Task, type TaskType, type WorkspaceRef } from '../src/model.ts';
+import { BASE_DURATION_MS, type Task, type TaskType, type WorkspaceRef } from '../src/domain/model.ts';
 import { testTaskmock, type TestTaskmock } from './helpers.ts';
 
 const ws: WorkspaceRef = { keyHash: 'k', workspaceId: 'w' };

@@ -2,8 +2,8 @@
 // server; events are awaited with promises, never with sleeps for task durations.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { connect, type Socket } from 'node:net';
-import { parseCommandLine } from '../src/config.ts';
-import type { Task, WorkspaceRef } from '../src/model.ts';
+import { parseCommandLine } from '../src/config/config.ts';
+import type { Task, WorkspaceRef } from '../src/domain/model.ts';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
 
 const running: RunningTaskmock[] = [];

@@ -2,8 +2,8 @@
 // validation and parse failures map to the original's 400 messages; anything else is a plain 500
 // that never leaks internals.
 import { Elysia } from 'elysia';
-import { ApiError, errors } from './errors.ts';
-import type { Logger } from './logger.ts';
+import { ApiError, errors } from '../domain/errors.ts';
+import type { Logger } from '../config/logger.ts';
 
 const FROM_SCHEMA_ERROR: Record<string, () => ApiError> = {
   name_required: errors.nameRequired,

@@ -1,9 +1,9 @@
 // The AsyncAPI 3 description of the live stream (`GET /ws/tasks`), which OpenAPI cannot express.
 // Schemas come from the same TypeBox definitions the REST routes validate with, so the two
 // documents cannot drift apart.
-import { errors, type ApiError } from './errors.ts';
-import { DEFAULT_WORKSPACE_ID } from './model.ts';
-import { ErrorBody, Task } from './schemas.ts';
+import { errors, type ApiError } from '../domain/errors.ts';
+import { DEFAULT_WORKSPACE_ID } from '../domain/model.ts';
+import { ErrorBody, Task } from '../http/schemas.ts';
 
 /** Elysia's integers also accept numeric strings (for query strings); a document shows the number. */
 function isNumericString(branch: unknown): boolean {

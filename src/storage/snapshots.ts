@@ -1,7 +1,7 @@
 // The serialized task list of each workspace, cached until the change feed says it changed. Reads
 // (GET /tasks) and the live stream share it, so a list is serialized once per change, not per reader.
-import type { ChangeFeed } from './changes.ts';
-import { workspaceKey, type WorkspaceRef } from './model.ts';
+import type { ChangeFeed } from '../domain/changes.ts';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { Store } from './store.ts';
 
 export type Snapshots = ReturnType<typeof createSnapshots>;

@@ -1,16 +1,16 @@
 // Builds the Elysia app from already-made services. No listening, no process state: tests call
 // `app.handle(request)` directly, main.ts listens.
 import { Elysia } from 'elysia';
-import type { KeyRing } from './auth.ts';
-import type { Config } from './config.ts';
+import type { KeyRing } from '../domain/keys.ts';
+import type { Config } from '../config/config.ts';
 import { cors } from './cors.ts';
 import { httpErrors } from './http-errors.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
-import { taskRoutes } from './routes.ts';
-import type { Snapshots } from './snapshots.ts';
+import { taskRoutes } from './task-routes.ts';
+import type { Snapshots } from '../storage/snapshots.ts';
 import { systemRoutes, type LiveCounts } from './system-routes.ts';
-import type { TaskService } from './tasks.ts';
+import type { TaskService } from '../domain/tasks.ts';
 
 export interface AppDependencies {
   config: Config;

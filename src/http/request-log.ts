@@ -1,7 +1,7 @@
 // One log line per request: method, path (never the query string, which may hold the API key),
 // status and duration.
 import { Elysia } from 'elysia';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../config/logger.ts';
 
 export const requestLog = (logger: Logger) => {
   const startedAt = new WeakMap<Request, number>();

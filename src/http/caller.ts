@@ -1,8 +1,8 @@
 // Who is calling and which workspace they mean, from the query string or headers. The key is
 // checked first (403), then the workspace id (400), as the original did.
-import type { KeyRing } from './auth.ts';
-import { errors } from './errors.ts';
-import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN, type WorkspaceRef } from './model.ts';
+import type { KeyRing } from '../domain/keys.ts';
+import { errors } from '../domain/errors.ts';
+import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN, type WorkspaceRef } from '../domain/model.ts';
 
 type Params = Record<string, string | undefined>;
 /**

@@ -7,7 +7,7 @@ import swaggerUiBundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { ty
 import swaggerUiCssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 import faviconPath from 'swagger-ui-dist/favicon-32x32.png' with { type: 'file' };
 import { asyncApiDocument, plainSchema } from './asyncapi.ts';
-import { BASE_DURATION_MS, TASK_TYPES } from './model.ts';
+import { BASE_DURATION_MS, TASK_TYPES } from '../domain/model.ts';
 
 export const DOCS_PATH = '/swagger';
 export const OPENAPI_PATH = '/swagger/json';

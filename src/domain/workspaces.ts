@@ -2,7 +2,7 @@
 // open sockets; reading one that does not exist creates nothing.
 import { errors } from './errors.ts';
 import { workspaceKey, type WorkspaceRef } from './model.ts';
-import type { Store } from './store.ts';
+import type { Store } from '../storage/store.ts';
 
 export type Workspaces = ReturnType<typeof createWorkspaces>;
 

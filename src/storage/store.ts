@@ -2,7 +2,7 @@
 // own savepoint) inside the turn's group commit (commit-batch.ts). Returns plain domain values.
 import type { Database } from 'bun:sqlite';
 import { createCommitBatch } from './commit-batch.ts';
-import { workspaceKey, type Task, type TaskStatus, type TaskType, type WorkspaceRef } from './model.ts';
+import { workspaceKey, type Task, type TaskStatus, type TaskType, type WorkspaceRef } from '../domain/model.ts';
 
 interface TaskRow {
   id: number;

@@ -3,14 +3,14 @@
 // (API key hash, workspace id), so a change costs one `publish` whatever the number of subscribers.
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import { Elysia } from 'elysia';
-import type { KeyRing } from './auth.ts';
-import { identifyWorkspace } from './caller.ts';
-import type { ChangeFeed } from './changes.ts';
-import { errors } from './errors.ts';
-import type { Logger } from './logger.ts';
-import { workspaceKey, type WorkspaceRef } from './model.ts';
-import type { Snapshots } from './snapshots.ts';
-import type { Workspaces } from './workspaces.ts';
+import type { KeyRing } from '../domain/keys.ts';
+import { identifyWorkspace } from '../http/caller.ts';
+import type { ChangeFeed } from '../domain/changes.ts';
+import { errors } from '../domain/errors.ts';
+import type { Logger } from '../config/logger.ts';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import type { Snapshots } from '../storage/snapshots.ts';
+import type { Workspaces } from '../domain/workspaces.ts';
 
 export const STREAM_PATH = '/ws/tasks';
 

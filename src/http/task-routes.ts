@@ -1,10 +1,10 @@
 // The REST endpoints of the original API. Thin: identify the caller, call the task service,
 // shape the HTTP answer. All rules live in tasks.ts, workspaces.ts and the scheduler.
 import { Elysia, t } from 'elysia';
-import type { KeyRing } from './auth.ts';
+import type { KeyRing } from '../domain/keys.ts';
 import { identifyWorkspace } from './caller.ts';
-import { errors } from './errors.ts';
-import { MAX_NAME_LENGTH } from './model.ts';
+import { errors } from '../domain/errors.ts';
+import { MAX_NAME_LENGTH } from '../domain/model.ts';
 import {
   API_KEY_SECURITY,
   CreateTaskBody,
@@ -14,8 +14,8 @@ import {
   TaskListBody,
   WorkspaceQuery,
 } from './schemas.ts';
-import type { Snapshots } from './snapshots.ts';
-import type { TaskService } from './tasks.ts';
+import type { Snapshots } from '../storage/snapshots.ts';
+import type { TaskService } from '../domain/tasks.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 

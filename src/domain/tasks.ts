@@ -1,11 +1,11 @@
 // The task service: what a client can do to a workspace. Validates domain rules, commits through
 // the store, then tells the scheduler and announces the change. Knows nothing of HTTP.
 import type { ChangeFeed } from './changes.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../scheduler/clock.ts';
 import { errors } from './errors.ts';
 import { isTaskType, MAX_NAME_LENGTH, type Task, type WorkspaceRef } from './model.ts';
-import type { Scheduler } from './scheduler.ts';
-import type { Store } from './store.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { Store } from '../storage/store.ts';
 import type { Workspaces } from './workspaces.ts';
 
 export interface TaskServiceOptions {

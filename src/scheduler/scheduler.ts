@@ -1,12 +1,12 @@
 // Moves tasks queued → running → completed. One timer for the whole server, armed for the earliest
 // due transition of any workspace: an idle server, or one with thousands of idle workspaces, does
 // no work between transitions. State lives in the store; the scheduler rebuilds its plan at start.
-import type { ChangeFeed } from './changes.ts';
+import type { ChangeFeed } from '../domain/changes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { DueQueue } from './due-queue.ts';
-import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS, workspaceKey, type WorkspaceRef } from './model.ts';
-import type { RandomSource } from './random.ts';
-import type { Store, TaskStart, WorkspaceProgress } from './store.ts';
+import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS, workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import type { RandomSource } from '../domain/random.ts';
+import type { Store, TaskStart, WorkspaceProgress } from '../storage/store.ts';
 
 export interface SchedulerOptions {
   store: Store;

@@ -2,8 +2,8 @@
 // OpenAPI document. Each field's `error` names the contract error it maps to (see http-errors.ts).
 import { t, type TSchema } from 'elysia';
 import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
-import type { ApiError } from './errors.ts';
-import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES } from './model.ts';
+import type { ApiError } from '../domain/errors.ts';
+import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES } from '../domain/model.ts';
 
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[];
 
