@@ -3,7 +3,7 @@
 import { banner, healthcheck } from './config/cli.ts';
 import { ConfigError, helpText, parseCommandLine } from './config/config.ts';
 import { DatabaseInUseError, DatabaseOpenError } from './storage/database.ts';
-import { startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
+import { ListenError, startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -25,12 +25,10 @@ function start(config: ReturnType<typeof parse>['config']): RunningTaskmock {
   try {
     return startTaskmock(config);
   } catch (error) {
-    if (error instanceof DatabaseInUseError || error instanceof DatabaseOpenError) fail(error.message);
-    const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE' || /address.*in use|EADDRINUSE/i.test(String(error))) {
-      fail(`port ${config.port} on ${config.host} is already in use (set PORT or --port)`);
+    if (error instanceof DatabaseInUseError || error instanceof DatabaseOpenError || error instanceof ListenError) {
+      fail(error.message);
     }
-    fail(`could not listen on ${config.host}:${config.port} (HOST / --host, PORT / --port): ${(error as Error).message}`);
+    throw error;
   }
 }
 
@@ -42,17 +40,19 @@ if (command === 'help') {
 } else if (command === 'healthcheck') {
   process.exit(await healthcheck(config));
 } else {
-  const taskmock = start(config);
-  process.stdout.write(banner(config, taskmock.url, VERSION));
+  // Handlers go in before the server listens: a signal that arrives the moment the banner is out
+  // must still shut down cleanly (exit 0), never kill the process mid-commit.
+  let taskmock: RunningTaskmock | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (!taskmock) process.exit(0);
     taskmock.logger.info(`received ${signal}, shutting down`);
     // A peer that never lets go of its connection must not keep the process alive for ever; every
     // change is already committed, so leaving without the last goodbyes loses nothing.
     setTimeout(() => {
-      taskmock.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
+      taskmock?.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
       process.exit(0);
     }, SHUTDOWN_GRACE_MS).unref();
     await taskmock.shutdown();
@@ -60,4 +60,6 @@ if (command === 'help') {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  taskmock = start(config);
+  process.stdout.write(banner(config, taskmock.url, VERSION));
 }

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './config/logger.ts';
 import { seededRandom, unseededRandom, type RandomSource } from './domain/random.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createSnapshots } from './storage/snapshots.ts';
+import { createCommitBatch } from './storage/commit-batch.ts';
 import { createStore } from './storage/store.ts';
 import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
@@ -33,9 +34,11 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const random = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
-  const store = createStore(openDatabase(config.databasePath));
+  const db = openDatabase(config.databasePath);
+  const batch = createCommitBatch(db);
+  const store = createStore(db, batch);
   // Listeners hear of a change only once it is committed (see commit-batch.ts).
-  const changes = createChangeFeed(store.afterCommit);
+  const changes = createChangeFeed(batch.afterCommit);
   const snapshots = createSnapshots({ store, changes });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
@@ -49,6 +52,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   });
   const service = createTaskService({
     store,
+    batch,
+    snapshots,
     scheduler,
     workspaces,
     changes,
@@ -62,12 +67,11 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     changes,
     maxWorkspaceConnections: config.maxWorkspaceConnections,
     logger,
-    afterCommit: store.afterCommit,
+    batch,
   });
   const app = createApp({
     config,
     service,
-    snapshots,
     keyRing,
     logger,
     startedAt: new Date(clock.now()),
@@ -76,7 +80,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     plugins: [stream.plugin, docs({ version: VERSION })],
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
-  store.onRollback(() => {
+  batch.onRollback(() => {
     logger.error('a commit failed and was rolled back; the affected requests were answered 500');
     snapshots.clear();
     scheduler.rebuild();
@@ -87,6 +91,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     app,
     config,
     store,
+    batch,
     scheduler,
     service,
     workspaces,
@@ -95,12 +100,29 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     keyRing,
     logger,
     stream,
-    /** Stops the scheduler and closes the database. */
+    /** Stops the scheduler, commits what is pending and closes the database. */
     close(): void {
       scheduler.stop();
-      store.close();
+      batch.commitNow();
+      db.close();
     },
   };
+}
+
+/** The address could not be bound: `inUse` when another program holds the port. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  readonly inUse: boolean;
+  constructor(host: string, port: number, cause: unknown) {
+    const code = (cause as { code?: string } | null)?.code;
+    const inUse = code === 'EADDRINUSE' || /address.*in use|EADDRINUSE/i.test(String(cause));
+    super(
+      inUse
+        ? `port ${port} on ${host} is already in use (set PORT or --port)`
+        : `could not listen on ${host}:${port} (HOST / --host, PORT / --port): ${(cause as Error)?.message ?? cause}`,
+    );
+    this.inUse = inUse;
+  }
 }
 
 export interface RunningTaskmock extends Taskmock {
@@ -125,7 +147,7 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     });
   } catch (error) {
     taskmock.close();
-    throw error;
+    throw new ListenError(config.host, config.port, error);
   }
   const server = taskmock.app.server!;
   taskmock.stream.attach(server);
@@ -137,7 +159,7 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     async shutdown() {
       // Pending writes are committed (and so announced) first; then sockets get the last list and
       // a proper 1001 close frame before the listener and the database go away.
-      taskmock.store.commitPending();
+      taskmock.batch.commitNow();
       await taskmock.stream.closeAll();
       await server.stop(true);
       taskmock.close();

@@ -1,14 +1,15 @@
 // Regression: bodies a little over 64 KiB got a JSON 413, but bigger ones (or chunked ones) met
 // Bun's own limit first and got a bare 413 with no body and no CORS header. Over a real socket.
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterEach, beforeEach, expect, test } from 'bun:test';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
 import { testConfig } from './helpers.ts';
 
+// Each test owns its server, so what one refused or stored cannot leak into the next.
 let server: RunningTaskmock;
-beforeAll(() => {
+beforeEach(() => {
   server = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1']));
 });
-afterAll(() => server.shutdown());
+afterEach(() => server.shutdown());
 
 const body = (bytes: number) => JSON.stringify({ name: 'big', type: 'gx.tiny', pad: 'x'.repeat(bytes) });
 
@@ -44,6 +45,12 @@ test('a chunked body over the limit, with no length announced, gets a JSON 413 t
 });
 
 test('a body just under the limit is accepted, and nothing refused was stored', async () => {
+  const refused = await fetch(`${server.url}/tasks?api_key=demo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body(64 * 1024),
+  });
+  expect(refused.status).toBe(413);
   const response = await fetch(`${server.url}/tasks?api_key=demo`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { eventually } from './helpers.ts';
 
 const ROOT = join(import.meta.dir, '..');
 const BINARY = join(ROOT, 'dist', 'taskmock');
@@ -44,14 +45,7 @@ beforeAll(async () => {
   server = Bun.spawn([BINARY, '--port', String(port), '--host', '127.0.0.1', '--db', join(folder, 'db.sqlite'), '--log-level', 'warn'], {
     cwd: folder, stdout: 'ignore', stderr: 'inherit',
   });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      if (attempt > 500) throw new Error('the binary did not answer /health');
-      await Bun.sleep(20);
-    }
-  }
+  await eventually(async () => (await fetch(`${base}/health`)).ok, 'the binary to answer /health', 10_000);
   browser = await launchChromium();
 }, 60_000);
 

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { SETTINGS } from '../src/config/config.ts';
-import { tempDir } from './helpers.ts';
+import { eventually, tempDir } from './helpers.ts';
 import { runMain, spawnServer } from './process.ts';
 
 const dir = tempDir();
@@ -37,7 +37,7 @@ describe('command line', () => {
     const db = join(dir.path, 'banner.sqlite');
     const server = await spawnServer(['--db', db]);
     try {
-      await Bun.sleep(50);
+      await eventually(() => server.output().includes(db), 'the whole banner');
       const out = server.output();
       expect(out).toContain(server.url);
       expect(out).toContain(`${server.url}/swagger`);

@@ -18,12 +18,12 @@ describe('commit batch', () => {
     db.run('CREATE TABLE t (x INTEGER)');
     const { batch, endTurn } = manualBatch(db);
     const order: string[] = [];
-    batch.run(() => db.run('INSERT INTO t VALUES (1)'));
-    batch.run(() => db.run('INSERT INTO t VALUES (2)'));
+    batch.write(() => db.run('INSERT INTO t VALUES (1)'));
+    batch.write(() => db.run('INSERT INTO t VALUES (2)'));
     batch.afterCommit(() => order.push('announced'));
     void batch.committed().then(() => order.push('answered'));
     expect(db.inTransaction).toBe(true);
-    expect(batch.pending()).toBe(true);
+    expect(batch.hasPendingWrites()).toBe(true);
     await Bun.sleep(0);
     expect(order).toEqual([]);
     endTurn();
@@ -51,7 +51,7 @@ describe('commit batch', () => {
     let rolledBack = 0;
     let announced = false;
     batch.onRollback(() => rolledBack++);
-    batch.run(() => db.run('INSERT INTO child VALUES (42)'));
+    batch.write(() => db.run('INSERT INTO child VALUES (42)'));
     batch.afterCommit(() => (announced = true));
     const waiting = batch.committed();
     endTurn();
@@ -70,7 +70,7 @@ describe('group commit through the API', () => {
       const answers = Array.from({ length: 50 }, (_, i) =>
         taskmock.request('POST', '/tasks?api_key=demo', { body: { name: `t${i}`, type: 'gx.tiny' } }).then((response) => {
           // By the time any answer exists, nothing of its turn is still uncommitted.
-          expect(taskmock.store.hasPendingWrites()).toBe(false);
+          expect(taskmock.batch.hasPendingWrites()).toBe(false);
           return response.status;
         }),
       );
@@ -78,7 +78,7 @@ describe('group commit through the API', () => {
       for (const [method, path] of [['DELETE', '/tasks/50?api_key=demo'], ['POST', '/tasks/flush?api_key=demo']] as const) {
         const response = await taskmock.request(method, path);
         expect(response.status).toBe(204);
-        expect(taskmock.store.hasPendingWrites()).toBe(false);
+        expect(taskmock.batch.hasPendingWrites()).toBe(false);
       }
     } finally {
       taskmock.close();

@@ -2,7 +2,7 @@
 // Every task whose creation was acknowledged must be there, in a state consistent with time.
 import { afterAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { tempDir } from './helpers.ts';
+import { eventually, tempDir } from './helpers.ts';
 import { spawnServer } from './process.ts';
 
 const dir = tempDir();
@@ -19,13 +19,7 @@ interface Task {
 const listTasks = async (url: string): Promise<Task[]> =>
   ((await (await fetch(`${url}/tasks?api_key=demo`)).json()) as { tasks: Task[] }).tasks;
 
-async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await Bun.sleep(20);
-  }
-}
+const waitFor = (predicate: () => Promise<boolean>) => eventually(predicate, 'the workspace to reach the state', 10_000);
 
 test('kill -9 mid-run loses no acknowledged task; running tasks keep their end time', async () => {
   const db = join(dir.path, 'crash.sqlite');

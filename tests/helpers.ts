@@ -47,6 +47,23 @@ export async function json<T = any>(response: Response | Promise<Response>): Pro
   return (await response).json() as Promise<T>;
 }
 
+/**
+ * Waits until `check` holds, for bookkeeping that follows an action a moment later (a close seen
+ * by the server, a process that answers). Fails naming `what` after `limitMs`.
+ */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, limitMs = 5_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // Not there yet (a connection refused while a process starts): try again.
+    }
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** A fresh folder for database files, removed by the returned cleanup. */
 export function tempDir(): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), 'taskmock-test-'));

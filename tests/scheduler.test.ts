@@ -8,8 +8,8 @@ let taskmock: TestTaskmock;
 afterEach(() => taskmock?.close());
 
 const create = (type: TaskType = 'gx.heavy', ref = ws) => taskmock.service.create(ref, { name: 't', type });
-const statuses = (ref = ws) => taskmock.service.list(ref).map((task) => task.status[0]).join('');
-const byId = (id: number, ref = ws): Task => taskmock.service.list(ref).find((task) => task.id === id)!;
+const statuses = (ref = ws) => taskmock.store.listTasks(ref).map((task) => task.status[0]).join('');
+const byId = (id: number, ref = ws): Task => taskmock.store.listTasks(ref).find((task) => task.id === id)!;
 
 describe('lifecycle', () => {
   test('a task stays queued for at least 1 s, then runs, then completes', () => {
@@ -36,7 +36,7 @@ describe('lifecycle', () => {
     expect(statuses()).toBe('rrqqqqqq');
     taskmock.clock.advance(1000);
     expect(statuses()).toBe('rrrrrrqq');
-    const starts = taskmock.service.list(ws).slice(0, 6).map((task) => Date.parse(task.startedAt!));
+    const starts = taskmock.store.listTasks(ws).slice(0, 6).map((task) => Date.parse(task.startedAt!));
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
@@ -68,7 +68,7 @@ describe('lifecycle', () => {
       taskmock = testTaskmock(['--max-running-workspace-tasks', '50']);
       for (let i = 0; i < 40; i++) create(type);
       taskmock.clock.advance(1000 + 40 * 100 + base);
-      const durations = taskmock.service.list(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
+      const durations = taskmock.store.listTasks(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
       expect(durations.every((d) => d >= 0 && d < base)).toBe(true);
       // Uniform, not constant: the spread covers a good part of the range.
       expect(Math.max(...durations) - Math.min(...durations)).toBeGreaterThan(base / 2);
@@ -94,7 +94,7 @@ describe('lifecycle', () => {
       taskmock = testTaskmock(['--max-running-workspace-tasks', '10']);
       for (let i = 0; i < 5; i++) create('gx.medium');
       taskmock.clock.advance(60_000);
-      const result = taskmock.service.list(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
+      const result = taskmock.store.listTasks(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
       taskmock.close();
       return result;
     };
@@ -110,28 +110,28 @@ describe('lifecycle', () => {
     taskmock.clock.advance(1000);
     expect(statuses()).toBe('rq');
     taskmock.service.flush(ws);
-    expect(taskmock.service.list(ws).map((t) => [t.id, t.status])).toEqual([[2, 'queued']]);
+    expect(taskmock.store.listTasks(ws).map((t) => [t.id, t.status])).toEqual([[2, 'queued']]);
     taskmock.clock.advance(100);
     expect(statuses()).toBe('r');
   });
 
-  test('a deleted queued task never starts and its id is not reused', () => {
+  test('a deleted queued task never starts and its id is not reused', async () => {
     taskmock = testTaskmock();
     create();
     create();
     taskmock.service.delete(ws, 2);
-    expect(create().id).toBe(3);
+    expect((await create()).id).toBe(3);
     taskmock.clock.advance(2000);
-    expect(taskmock.service.list(ws).map((t) => t.id)).toEqual([1, 3]);
+    expect(taskmock.store.listTasks(ws).map((t) => t.id)).toEqual([1, 3]);
   });
 
-  test('ids are not reused after a flush empties the workspace', () => {
+  test('ids are not reused after a flush empties the workspace', async () => {
     taskmock = testTaskmock();
     create('gx.tiny');
     taskmock.clock.advance(5000);
     taskmock.service.flush(ws);
-    expect(taskmock.service.list(ws)).toEqual([]);
-    expect(create().id).toBe(2);
+    expect(taskmock.store.listTasks(ws)).toEqual([]);
+    expect((await create()).id).toBe(2);
   });
 
   test('an idle server holds no timers, a busy one holds exactly one', () => {
@@ -150,11 +150,11 @@ describe('lifecycle', () => {
     create('gx.tiny');
     // Not before the commit at the end of this turn: listeners never see what a crash could undo.
     expect(seen).toEqual([]);
-    await taskmock.store.committed();
+    await taskmock.batch.committed();
     taskmock.clock.advance(1000);
-    await taskmock.store.committed();
+    await taskmock.batch.committed();
     taskmock.clock.advance(BASE_DURATION_MS['gx.tiny']);
-    await taskmock.store.committed();
+    await taskmock.batch.committed();
     expect(seen).toEqual(['q', 'r', 'c']);
   });
 });

@@ -2,7 +2,7 @@
 // Schemas come from the same TypeBox definitions the REST routes validate with, so the two
 // documents cannot drift apart.
 import { errors, type ApiError } from '../domain/errors.ts';
-import { DEFAULT_WORKSPACE_ID } from '../domain/model.ts';
+import { DEFAULT_WORKSPACE_ID, STREAM_PATH, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 import { ErrorBody, Task } from '../http/schemas.ts';
 
 /** Elysia's integers also accept numeric strings (for query strings); a document shows the number. */
@@ -32,7 +32,7 @@ export function plainSchema(schema: unknown): unknown {
 }
 
 const HANDSHAKE_REFUSALS: ReadonlyArray<{ status: number; error: ApiError; when: string }> = [
-  { status: 400, error: errors.invalidWorkspaceId(), when: '`workspace_id` does not match `^[A-Za-z0-9_-]{1,64}$`' },
+  { status: 400, error: errors.invalidWorkspaceId(), when: `\`workspace_id\` does not match \`${WORKSPACE_ID_PATTERN.source}\`` },
   { status: 403, error: errors.forbidden(), when: '`api_key` is missing or not one of the configured keys' },
   { status: 429, error: errors.tooManyWorkspaces(), when: 'the workspace would be new and the key already has `MAX_WORKSPACES` workspaces' },
   { status: 429, error: errors.tooManyConnections(), when: 'the workspace already has `MAX_WORKSPACE_CONNECTIONS` open sockets' },
@@ -91,7 +91,7 @@ export function asyncApiDocument({ version, host, protocol }: AsyncApiOptions) {
     },
     channels: {
       tasks: {
-        address: '/ws/tasks',
+        address: STREAM_PATH,
         title: 'Workspace task list',
         summary: 'The task list of one (API key, workspace), on connect and after every change.',
         description: [
@@ -116,7 +116,7 @@ export function asyncApiDocument({ version, host, protocol }: AsyncApiOptions) {
                 api_key: { type: 'string', description: 'One of the configured API keys.', examples: ['demo'] },
                 workspace_id: {
                   type: 'string',
-                  pattern: '^[A-Za-z0-9_-]{1,64}$',
+                  pattern: WORKSPACE_ID_PATTERN.source,
                   default: DEFAULT_WORKSPACE_ID,
                   description: 'The workspace to watch.',
                   examples: [DEFAULT_WORKSPACE_ID],

@@ -7,7 +7,9 @@ import swaggerUiBundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { ty
 import swaggerUiCssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 import faviconPath from 'swagger-ui-dist/favicon-32x32.png' with { type: 'file' };
 import { asyncApiDocument, plainSchema } from './asyncapi.ts';
+import { errors } from '../domain/errors.ts';
 import { BASE_DURATION_MS, TASK_TYPES } from '../domain/model.ts';
+import { errorResponse } from '../http/http-errors.ts';
 
 export const DOCS_PATH = '/swagger';
 export const OPENAPI_PATH = '/swagger/json';
@@ -151,7 +153,7 @@ function page(version: string): string {
 
 function serveAsset(name: string): Response {
   const asset = ASSETS[name];
-  if (!asset) return new Response(JSON.stringify({ message: 'Not Found', code: 'not_found' }), { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  if (!asset) return errorResponse(errors.routeNotFound());
   return new Response(Bun.file(asset.path), {
     headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' },
   });

@@ -26,6 +26,11 @@ export const MAX_NAME_LENGTH = 200;
 export const WORKSPACE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_WORKSPACE_ID = 'default';
 
+/** The live stream's path (SPEC §3). */
+export const STREAM_PATH = '/ws/tasks';
+/** Every JSON answer's content type. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface Task {
   id: number;
   name: string;

@@ -1,15 +1,22 @@
-// The task service: what a client can do to a workspace. Validates domain rules, commits through
-// the store, then tells the scheduler and announces the change. Knows nothing of HTTP.
-import type { ChangeFeed } from './changes.ts';
+// The task service: what a client can do to a workspace. Validates domain rules, writes through
+// the store, tells the scheduler and announces the change. Every function is durable by
+// construction: a write resolves only after its COMMIT, and a read never sees uncommitted writes,
+// so a route cannot answer what a crash could still undo. Errors are the contract's error values
+// (errors.ts); mapping them to a response is the HTTP layer's job.
+import type { CommitBatch } from '../storage/commit-batch.ts';
+import type { Snapshots } from '../storage/snapshots.ts';
+import type { Store } from '../storage/store.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
+import type { ChangeFeed } from './changes.ts';
 import { errors } from './errors.ts';
 import { isTaskType, MAX_NAME_LENGTH, type Task, type WorkspaceRef } from './model.ts';
-import type { Scheduler } from '../scheduler/scheduler.ts';
-import type { Store } from '../storage/store.ts';
 import type { Workspaces } from './workspaces.ts';
 
 export interface TaskServiceOptions {
   store: Store;
+  batch: CommitBatch;
+  snapshots: Snapshots;
   scheduler: Scheduler;
   workspaces: Workspaces;
   changes: ChangeFeed;
@@ -19,23 +26,30 @@ export interface TaskServiceOptions {
 
 export type TaskService = ReturnType<typeof createTaskService>;
 
-export function createTaskService({ store, scheduler, workspaces, changes, clock, maxWorkspaceTasks }: TaskServiceOptions) {
+export function createTaskService(options: TaskServiceOptions) {
+  const { store, batch, snapshots, scheduler, workspaces, changes, clock, maxWorkspaceTasks } = options;
+
+  /** Resolves to `value` once every write made so far is committed. */
+  const durable = async <T>(value: T): Promise<T> => {
+    await batch.committed();
+    return value;
+  };
+
   function changed(ref: WorkspaceRef): void {
     scheduler.workspaceChanged(ref);
     changes.announce(ref);
   }
 
   return {
-    list: (ref: WorkspaceRef): Task[] => store.listTasks(ref),
+    /** The GET /tasks body, `{"tasks": [...]}` as UTF-8; read after this turn's writes commit. */
+    listBody(ref: WorkspaceRef): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
+      if (!batch.hasPendingWrites()) return snapshots.listBody(ref);
+      return batch.committed().then(() => snapshots.listBody(ref));
+    },
 
-    /**
-     * Resolves once every change made so far is committed. Answer a write only after it, and a
-     * read too while writes are pending, so that no client sees what a crash could still undo.
-     */
-    committed: (): Promise<void> => store.committed(),
-    hasPendingWrites: (): boolean => store.hasPendingWrites(),
+    list: (ref: WorkspaceRef): Promise<Task[]> => batch.committed().then(() => store.listTasks(ref)),
 
-    create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Task {
+    create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Promise<Task> {
       const name = typeof input.name === 'string' ? input.name.trim() : '';
       if (name === '') throw errors.nameRequired();
       if (name.length > MAX_NAME_LENGTH) throw errors.nameTooLong(MAX_NAME_LENGTH);
@@ -45,18 +59,20 @@ export function createTaskService({ store, scheduler, workspaces, changes, clock
       const task = store.createTask(ref, name, input.type, clock.now());
       scheduler.taskQueued(ref);
       changes.announce(ref);
-      return task;
+      return durable(task);
     },
 
     /** Deletes a task that is still queued; 404 once it is running or gone. */
-    delete(ref: WorkspaceRef, id: number): void {
+    delete(ref: WorkspaceRef, id: number): Promise<void> {
       if (!store.deleteQueuedTask(ref, id)) throw errors.taskNotFound();
       changed(ref);
+      return durable(undefined);
     },
 
     /** Removes every running and completed task; running ones are cancelled and free their slots. */
-    flush(ref: WorkspaceRef): void {
+    flush(ref: WorkspaceRef): Promise<void> {
       if (store.flushDispatched(ref) > 0) changed(ref);
+      return durable(undefined);
     },
   };
 }

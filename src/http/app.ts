@@ -8,14 +8,12 @@ import { httpErrors } from './http-errors.ts';
 import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
 import { taskRoutes } from './task-routes.ts';
-import type { Snapshots } from '../storage/snapshots.ts';
 import { systemRoutes, type LiveCounts } from './system-routes.ts';
 import type { TaskService } from '../domain/tasks.ts';
 
 export interface AppDependencies {
   config: Config;
   service: TaskService;
-  snapshots: Snapshots;
   keyRing: KeyRing;
   logger: Logger;
   startedAt: Date;

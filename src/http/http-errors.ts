@@ -4,6 +4,7 @@
 import { Elysia } from 'elysia';
 import { ApiError, errors } from '../domain/errors.ts';
 import type { Logger } from '../config/logger.ts';
+import { JSON_CONTENT_TYPE } from '../domain/model.ts';
 
 const FROM_SCHEMA_ERROR: Record<string, () => ApiError> = {
   name_required: errors.nameRequired,
@@ -29,15 +30,12 @@ export function toApiError(code: string | number, error: unknown): ApiError | nu
   }
 }
 
-export function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+/** A contract error as a complete Response, for handlers that answer outside Elysia's pipeline. */
+export function errorResponse(error: ApiError, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(error.toBody()), {
+    status: error.status,
+    headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
   });
-}
-
-export function errorResponse(error: ApiError): Response {
-  return jsonResponse(error.status, error.toBody());
 }
 
 export const httpErrors = (logger: Logger) =>

@@ -3,7 +3,7 @@
 import { t, type TSchema } from 'elysia';
 import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
 import type { ApiError } from '../domain/errors.ts';
-import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES } from '../domain/model.ts';
+import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[];
 
@@ -55,7 +55,7 @@ export const WorkspaceQuery = t.Object({
   ),
   workspace_id: t.Optional(
     t.String({
-      pattern: '^[A-Za-z0-9_-]{1,64}$',
+      pattern: WORKSPACE_ID_PATTERN.source,
       error: 'invalid_workspace_id',
       // Documented, not declared as a `default`: Elysia would then copy every request's query to
       // fill it in, which cost GET /tasks several percent; caller.ts applies the default instead.

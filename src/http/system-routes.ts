@@ -1,12 +1,13 @@
 // The endpoints that need no API key: the plain-text index, /stats and /health.
 import { Elysia, t } from 'elysia';
+import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 
 export function indexText(version: string): string {
   return [
     `taskmock ${version}: a mock task queue for building frontends against`,
     '',
     'Every task endpoint takes ?api_key=KEY (or X-API-Key / Authorization: Bearer) and',
-    'an optional ?workspace_id=ID (default "default", pattern [A-Za-z0-9_-]{1,64}).',
+    `an optional ?workspace_id=ID (default "${DEFAULT_WORKSPACE_ID}", pattern ${WORKSPACE_ID_PATTERN.source}).`,
     '',
     '  GET    /tasks           list the workspace\'s tasks          200 {"tasks": Task[]}',
     '  POST   /tasks           create {"name", "type"}            200 {"task": Task}',

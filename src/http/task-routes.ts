@@ -4,7 +4,7 @@ import { Elysia, t } from 'elysia';
 import type { KeyRing } from '../domain/keys.ts';
 import { identifyWorkspace } from './caller.ts';
 import { errors } from '../domain/errors.ts';
-import { MAX_NAME_LENGTH } from '../domain/model.ts';
+import { JSON_CONTENT_TYPE, MAX_NAME_LENGTH } from '../domain/model.ts';
 import {
   API_KEY_SECURITY,
   CreateTaskBody,
@@ -14,10 +14,9 @@ import {
   TaskListBody,
   WorkspaceQuery,
 } from './schemas.ts';
-import type { Snapshots } from '../storage/snapshots.ts';
 import type { TaskService } from '../domain/tasks.ts';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const JSON_HEADERS = { 'content-type': JSON_CONTENT_TYPE };
 
 type SetHeaders = Record<string, string | number>;
 
@@ -65,7 +64,7 @@ const noContent = () => t.Void({ description: 'No content' });
 const DOCS = { tags: ['tasks'], security: API_KEY_SECURITY };
 const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 
-export function taskRoutes({ service, snapshots, keyRing }: { service: TaskService; snapshots: Snapshots; keyRing: KeyRing }) {
+export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing: KeyRing }) {
   return new Elysia({ name: 'taskmock/tasks' })
     .derive(({ query, request, body }) => {
       const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name));
@@ -76,9 +75,9 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     .get(
       '/tasks',
       ({ workspace, set }): Response | Promise<Response> => {
-        const answer = () => jsonWithSetHeaders(set as { headers: SetHeaders }, snapshots.listBody(workspace));
-        // Writes of this turn are not committed yet: read after they are, never before.
-        return service.hasPendingWrites() ? service.committed().then(answer) : answer();
+        const answer = (body: Uint8Array<ArrayBuffer>) => jsonWithSetHeaders(set as { headers: SetHeaders }, body);
+        const body = service.listBody(workspace);
+        return body instanceof Promise ? body.then(answer) : answer(body);
       },
       {
         query: WorkspaceQuery,
@@ -87,9 +86,7 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
       },
     )
     .post('/tasks', async ({ workspace, body }) => {
-      const task = service.create(workspace, body);
-      await service.committed();
-      return { task };
+      return { task: await service.create(workspace, body) };
     }, {
       parse: parseJsonObject,
       query: WorkspaceQuery,
@@ -112,8 +109,7 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     .post(
       '/tasks/flush',
       async ({ workspace, set }) => {
-        service.flush(workspace);
-        await service.committed();
+        await service.flush(workspace);
         set.status = 204;
       },
       {
@@ -125,8 +121,7 @@ export function taskRoutes({ service, snapshots, keyRing }: { service: TaskServi
     .delete(
       '/tasks/:id',
       async ({ workspace, params, set }) => {
-        service.delete(workspace, Number(params.id));
-        await service.committed();
+        await service.delete(workspace, Number(params.id));
         set.status = 204;
       },
       {

@@ -8,8 +8,14 @@ export type CommitBatch = ReturnType<typeof createCommitBatch>;
 
 const SETTLED = Promise.resolve();
 
+interface OpenBatch {
+  done: PromiseWithResolvers<void>;
+  afterCommit: (() => void)[];
+  afterSettle: (() => void)[];
+}
+
 export function createCommitBatch(db: Database, schedule: (commit: () => void) => void = setImmediate) {
-  let open: { done: PromiseWithResolvers<void>; afterCommit: (() => void)[] } | null = null;
+  let open: OpenBatch | null = null;
   const rollbackListeners: (() => void)[] = [];
 
   function commit(): void {
@@ -22,21 +28,23 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
       if (db.inTransaction) db.run('ROLLBACK');
       for (const listener of rollbackListeners) listener();
       batch.done.reject(error);
+      for (const callback of batch.afterSettle) callback();
       return;
     }
     batch.done.resolve();
     for (const callback of batch.afterCommit) callback();
+    for (const callback of batch.afterSettle) callback();
   }
 
   return {
     /** Runs `write` inside this turn's transaction, opening it (and scheduling its commit) if needed. */
-    run<T>(write: () => T): T {
+    write<T>(write: () => T): T {
       if (!open) {
         db.run('BEGIN IMMEDIATE');
         const done = Promise.withResolvers<void>();
         // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
         done.promise.catch(() => {});
-        open = { done, afterCommit: [] };
+        open = { done, afterCommit: [], afterSettle: [] };
         schedule(commit);
       }
       return write();
@@ -45,11 +53,17 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     /** Resolves once every write made so far is committed; rejects if that commit failed. */
     committed: (): Promise<void> => open?.done.promise ?? SETTLED,
 
-    pending: (): boolean => open !== null,
+    hasPendingWrites: (): boolean => open !== null,
 
-    /** Runs `callback` once the current transaction commits, or at once when none is open. */
+    /** Runs `callback` once the current transaction commits (never if it fails), or at once when none is open. */
     afterCommit(callback: () => void): void {
       if (open) open.afterCommit.push(callback);
+      else callback();
+    },
+
+    /** Runs `callback` once the current transaction has committed or rolled back, or at once. */
+    afterSettle(callback: () => void): void {
+      if (open) open.afterSettle.push(callback);
       else callback();
     },
 
