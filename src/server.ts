@@ -77,7 +77,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     startedAt: new Date(clock.now()),
     version: VERSION,
     liveCounts: () => ({ openSockets: stream.openCount(), scheduledWorkspaces: scheduler.activeWorkspaces() }),
-    plugins: [stream.plugin, docs({ version: VERSION })],
+    plugins: [stream.plugin, docs({ version: VERSION, config })],
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
   batch.onRollback(() => {

@@ -3,7 +3,8 @@
 import { Parser } from '@asyncapi/parser';
 import { validate } from '@readme/openapi-parser';
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { testTaskmock, type TestTaskmock } from './helpers.ts';
+import { startTaskmock } from '../src/server.ts';
+import { silentLogger, testConfig, testTaskmock, type TestTaskmock } from './helpers.ts';
 
 let taskmock: TestTaskmock;
 beforeEach(() => {
@@ -42,7 +43,7 @@ describe('OpenAPI at /swagger/json', () => {
     expect(Object.keys(operation.responses).map(Number).sort()).toEqual(statuses);
     for (const status of statuses.filter((code) => code >= 400)) {
       const media = operation.responses[status].content['application/json'];
-      expect(media.schema.required).toEqual(['message', 'code']);
+      expect(media.schema).toEqual({ $ref: '#/components/schemas/Error' });
       expect(Object.keys(media.examples).length).toBeGreaterThan(0);
     }
   });
@@ -53,7 +54,38 @@ describe('OpenAPI at /swagger/json', () => {
     expect(document.paths['/tasks'].get.security).toHaveLength(3);
     expect(document.paths['/health'].get.security).toEqual([]);
     const names = document.paths['/tasks'].get.parameters.map((parameter: { name: string }) => parameter.name);
-    expect(names).toEqual(['api_key', 'workspace_id']);
+    expect(names).toEqual(['workspace_id']);
+  });
+
+  // "Try it out" pre-filled an `api_key` parameter with its example (`demo`) and sent it over the key
+  // entered under Authorize: a server with its own key answered 403 to its own docs.
+  test('the key is a security scheme only, never a pre-filled parameter of an operation', async () => {
+    const document = await (await get('/swagger/json')).json();
+    expect(document.components.securitySchemes.apiKeyQuery).toMatchObject({ type: 'apiKey', in: 'query', name: 'api_key' });
+    const withKeyParameter = Object.entries<Record<string, { parameters?: Array<{ name: string }> }>>(document.paths).flatMap(
+      ([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => (operation.parameters ?? []).some((parameter) => parameter.name === 'api_key'))
+          .map(([method]) => `${method} ${path}`),
+    );
+    expect(withKeyParameter).toEqual([]);
+  });
+
+  test('names its schemas in components and references them, so generators make named types', async () => {
+    const document = await (await get('/swagger/json')).json();
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['CreateTaskBody', 'Error', 'Health', 'Stats', 'Task', 'TaskCreated', 'TaskList', 'TaskStatus', 'TaskType']));
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    expect(document.paths['/tasks'].get.responses[200].content['application/json'].schema).toEqual(ref('TaskList'));
+    expect(document.paths['/tasks'].post.responses[200].content['application/json'].schema).toEqual(ref('TaskCreated'));
+    expect(document.paths['/tasks'].post.requestBody.content['application/json'].schema).toEqual(ref('CreateTaskBody'));
+    expect(document.paths['/stats'].get.responses[200].content['application/json'].schema).toEqual(ref('Stats'));
+    expect(schemas.TaskList.properties.tasks.items).toEqual(ref('Task'));
+    expect(schemas.TaskCreated.properties.task).toEqual(ref('Task'));
+    expect(schemas.Task.properties.type).toEqual(ref('TaskType'));
+    expect(schemas.TaskType).toMatchObject({ type: 'string', enum: ['gx.tiny', 'gx.micro', 'gx.small', 'gx.medium', 'gx.large', 'gx.heavy'] });
+    expect(schemas.Error.required).toEqual(['message', 'code']);
+    expect(JSON.stringify(document)).not.toContain('x-component-name');
   });
 
   test('lists the documented messages of each error', async () => {
@@ -68,6 +100,70 @@ describe('OpenAPI at /swagger/json', () => {
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/swagger') || path.includes('.'))).toEqual([]);
     const json = await get('/swagger/json');
     expect(json.headers.get('content-type')).toContain('application/json');
+  });
+});
+
+describe('the docs describe the server they come from', () => {
+  test('examples, servers and the AsyncAPI server use the host and port the client reached', async () => {
+    const server = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1']), { logger: silentLogger });
+    try {
+      const origin = `127.0.0.1:${server.server.port}`;
+      const openApi = await (await fetch(`${server.url}/swagger/json`)).json();
+      expect(openApi.info.description).toContain(`curl 'http://${origin}/tasks?api_key=demo'`);
+      expect(openApi.info.description).toContain(`ws://${origin}/ws/tasks?api_key=demo`);
+      expect(openApi.info.description).not.toContain('8700');
+      expect(openApi.servers).toEqual([expect.objectContaining({ url: `http://${origin}` })]);
+      const asyncApi = await (await fetch(`${server.url}/asyncapi.json`)).json();
+      expect(asyncApi.servers.taskmock).toMatchObject({ host: origin, protocol: 'ws' });
+      expect(JSON.stringify(asyncApi)).not.toContain('8700');
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  test('behind a proxy, X-Forwarded-Host and X-Forwarded-Proto win; a malformed host is ignored', async () => {
+    const proxied = await (await taskmock.app.handle(new Request('http://10.0.0.5:8700/swagger/json', {
+      headers: { 'x-forwarded-host': 'mock.example.org', 'x-forwarded-proto': 'https' },
+    }))).json();
+    expect(proxied.servers[0].url).toBe('https://mock.example.org');
+    expect(proxied.info.description).toContain('wss://mock.example.org/ws/tasks');
+    const forged = await (await taskmock.app.handle(new Request('http://localhost:9000/swagger/json', {
+      headers: { 'x-forwarded-host': 'evil"><script>' },
+    }))).json();
+    expect(forged.servers[0].url).toBe('http://localhost:9000');
+  });
+
+  test('a server with its own keys shows a placeholder, never a configured key', async () => {
+    const own = testTaskmock(['--api-keys', 'team-secret']);
+    try {
+      const text = JSON.stringify(await (await own.request('GET', '/swagger/json')).json());
+      expect(text).toContain('api_key=KEY');
+      expect(text).not.toContain('team-secret');
+      expect(text).not.toContain('api_key=demo');
+    } finally {
+      own.close();
+    }
+  });
+
+  test('the limits and pacing in force are the ones the server was started with', async () => {
+    const custom = testTaskmock([
+      '--max-running-workspace-tasks', '3', '--time-scale', '4', '--max-workspaces', '7',
+      '--max-workspace-connections', '12', '--max-workspace-tasks', '50',
+    ]);
+    try {
+      const { description } = (await (await custom.request('GET', '/swagger/json')).json()).info;
+      expect(description).toContain('| Tasks running at once, per workspace | **3** | `MAX_RUNNING_WORKSPACE_TASKS` |');
+      expect(description).toContain('| Start pacing: a workspace starts at most one task every | **25 ms** |');
+      expect(description).toContain('| Time a new task stays queued, at least | **250 ms** |');
+      expect(description).toContain('| **4** | `TIME_SCALE` |');
+      expect(description).toContain('| Workspaces per API key | **7** |');
+      expect(description).toContain('| Open WebSockets per workspace | **12** |');
+      expect(description).toContain('| Tasks held per workspace | **50** |');
+      expect(description).toContain('`gx.tiny` 750 ms');
+      expect(description).toContain('`gx.heavy` 1.25 min');
+    } finally {
+      custom.close();
+    }
   });
 });
 

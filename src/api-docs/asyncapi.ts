@@ -3,7 +3,7 @@
 // documents cannot drift apart.
 import { errors, type ApiError } from '../domain/errors.ts';
 import { DEFAULT_WORKSPACE_ID, STREAM_PATH, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
-import { ErrorBody, Task } from '../http/schemas.ts';
+import { COMPONENT_NAME, ErrorBody, Task } from '../http/schemas.ts';
 
 /** Elysia's integers also accept numeric strings (for query strings); a document shows the number. */
 function isNumericString(branch: unknown): boolean {
@@ -11,18 +11,35 @@ function isNumericString(branch: unknown): boolean {
   return type === 'string' && (format === 'integer' || format === 'numeric');
 }
 
-/** A TypeBox schema as plain JSON Schema: no symbols, no Elysia-only `error` keywords. */
+/** The string constants of a union of string literals, or undefined for any other union. */
+function stringLiterals(anyOf: unknown[]): string[] | undefined {
+  const values = anyOf.map((branch) => {
+    const { type, const: value, ...rest } = (branch ?? {}) as Record<string, unknown>;
+    return type === 'string' && typeof value === 'string' && Object.keys(rest).length === 0 ? value : undefined;
+  });
+  return values.every((value) => value !== undefined) ? (values as string[]) : undefined;
+}
+
+/**
+ * A TypeBox schema as plain JSON Schema: no symbols, no Elysia-only `error` keywords, no naming
+ * mark, and a union of string literals as an `enum` (what client generators turn into enums).
+ */
 export function plainSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(plainSchema);
   if (schema === null || typeof schema !== 'object') return schema;
   const { anyOf } = schema as { anyOf?: unknown };
+  const literals = Array.isArray(anyOf) && anyOf.length > 0 ? stringLiterals(anyOf) : undefined;
+  if (literals) {
+    const { anyOf: _, ...rest } = schema as Record<string, unknown>;
+    return plainSchema({ ...rest, type: 'string', enum: literals });
+  }
   if (Array.isArray(anyOf) && anyOf.length === 2 && anyOf.some(isNumericString)) {
     const { anyOf: _, ...rest } = schema as Record<string, unknown>;
     return plainSchema({ ...rest, ...anyOf.find((branch) => !isNumericString(branch)) });
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === 'error' && typeof value === 'string') continue;
+    if ((key === 'error' || key === COMPONENT_NAME) && typeof value === 'string') continue;
     out[key] =
       key === 'properties' && value && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value).map(([name, property]) => [name, plainSchema(property)]))
@@ -58,9 +75,12 @@ export interface AsyncApiOptions {
   host: string;
   /** `wss` behind TLS, `ws` otherwise. */
   protocol: 'ws' | 'wss';
+  /** The key examples show (`demo`, or a placeholder on a server with its own keys). */
+  exampleKey: string;
 }
 
-export function asyncApiDocument({ version, host, protocol }: AsyncApiOptions) {
+export function asyncApiDocument({ version, host, protocol, exampleKey }: AsyncApiOptions) {
+  const http = `${protocol === 'wss' ? 'https' : 'http'}://${host}`;
   return {
     asyncapi: '3.0.0',
     info: {
@@ -73,12 +93,13 @@ export function asyncApiDocument({ version, host, protocol }: AsyncApiOptions) {
         'are ignored (oversized ones close the socket); idle sockets are kept alive with pings; the server',
         'closes sockets with code 1001 when it shuts down.',
         '',
-        `Try it: \`websocat "${protocol}://${host}/ws/tasks?api_key=demo&workspace_id=${DEFAULT_WORKSPACE_ID}"\``,
+        'Try it from a terminal:',
+        `\`bun -e "new WebSocket('${protocol}://${host}/ws/tasks?api_key=${exampleKey}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"\``,
         '',
         'The REST API is described by the OpenAPI document at `/swagger/json` (interactive docs at `/swagger`).',
       ].join('\n'),
       license: { name: 'MIT' },
-      externalDocs: { description: 'The REST API (OpenAPI 3, interactive)', url: `${protocol === 'wss' ? 'https' : 'http'}://${host}/swagger` },
+      externalDocs: { description: 'The REST API (OpenAPI 3, interactive)', url: `${http}/swagger` },
     },
     defaultContentType: 'application/json',
     servers: {

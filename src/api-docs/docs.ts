@@ -6,9 +6,13 @@ import { Elysia } from 'elysia';
 import swaggerUiBundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import swaggerUiCssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 import faviconPath from 'swagger-ui-dist/favicon-32x32.png' with { type: 'file' };
-import { asyncApiDocument, plainSchema } from './asyncapi.ts';
+import type { Config } from '../config/config.ts';
+import { asyncApiDocument } from './asyncapi.ts';
+import { nameComponents } from './components.ts';
+import { normalizeOpenApi } from './normalize.ts';
+import { requestOrigin } from './origin.ts';
+import { apiDescription, exampleKey } from './overview.ts';
 import { errors } from '../domain/errors.ts';
-import { BASE_DURATION_MS, TASK_TYPES } from '../domain/model.ts';
 import { errorResponse } from '../http/http-errors.ts';
 
 export const DOCS_PATH = '/swagger';
@@ -22,32 +26,11 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   'favicon-32x32.png': { path: faviconPath, type: 'image/png' },
 };
 
-const API_DESCRIPTION = `A mock task-queue backend for building frontends against. Callers identified by an API key
-create fictional compute tasks in named workspaces and watch them move \`queued → running → completed\`.
-
-Every \`/tasks\` endpoint takes \`?api_key=KEY\` (or the \`X-API-Key\` header, or \`Authorization: Bearer KEY\`)
-and an optional \`?workspace_id=ID\` (default \`default\`). Errors are JSON \`{"message", "code"}\`; an unknown
-route answers 404 \`{"message": "Not Found", "code": "not_found"}\`.
-
-\`\`\`sh
-curl -X POST 'http://localhost:8700/tasks?api_key=demo' -H 'content-type: application/json' \\
-     -d '{"name": "resize images", "type": "gx.small"}'
-curl 'http://localhost:8700/tasks?api_key=demo'
-curl -X DELETE 'http://localhost:8700/tasks/1?api_key=demo'
-curl -X POST 'http://localhost:8700/tasks/flush?api_key=demo'
-websocat 'ws://localhost:8700/ws/tasks?api_key=demo&workspace_id=default'
-\`\`\`
-
-Task types and their longest run at \`TIME_SCALE\` 1 (a run is uniform in [0, that)):
-${TASK_TYPES.map((type) => `\`${type}\` ${BASE_DURATION_MS[type] / 1000} s`).join(', ')}.
-
-**The live stream** \`GET /ws/tasks\` (a WebSocket, which OpenAPI cannot describe) is documented by the
-AsyncAPI 3 document at [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}).`;
-
 function documentation(version: string) {
   return {
     openapi: '3.1.0',
-    info: { title: 'taskmock', version, description: API_DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+    // The description is written per request (overview.ts): its examples use the caller's host.
+    info: { title: 'taskmock', version, license: { name: 'MIT', identifier: 'MIT' } },
     tags: [
       { name: 'tasks', description: 'Create, list, delete and flush the tasks of a workspace (API key required).' },
       { name: 'system', description: 'Index, server stats and liveness; no API key.' },
@@ -64,52 +47,6 @@ function documentation(version: string) {
 }
 
 type Json = Record<string, any>;
-
-/** One media type per body: JSON, or plain text for string schemas (the plugin lists three). */
-function singleMediaType(content: Json | undefined): Json | undefined {
-  if (!content) return content;
-  const entry = content['application/json'] ?? Object.values(content)[0];
-  if (!entry) return content;
-  return { [entry.schema?.type === 'string' ? 'text/plain' : 'application/json']: plainSchema(entry) };
-}
-
-/**
- * The plugin copies the schema's own keywords (its `examples`, say) into the response object; OpenAPI
- * allows only description, headers, content and links there. Examples move to the media type.
- */
-function normalizeResponse({ description, headers, content, links, examples }: Json): Json {
-  const media = singleMediaType(content);
-  const mediaType = media && Object.values<Json>(media)[0];
-  if (mediaType && Array.isArray(examples) && examples.length > 0) {
-    mediaType.examples = Object.fromEntries(
-      examples.map((value: unknown, index: number) => [exampleName(value, index), { value }]),
-    );
-  }
-  return { description: description ?? 'Success', ...(headers && { headers }), ...(media && { content: media }), ...(links && { links }) };
-}
-
-function exampleName(value: unknown, index: number): string {
-  const code = (value as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : `example${index + 1}`;
-}
-
-/** Turns the plugin's output into valid OpenAPI 3.1: parameter examples, media types, no Elysia keywords. */
-export function normalizeOpenApi(document: Json): Json {
-  for (const operations of Object.values<Json>(document.paths ?? {})) {
-    for (const operation of Object.values<Json>(operations)) {
-      operation.parameters = operation.parameters?.map(({ examples, ...parameter }: Json) => ({
-        ...parameter,
-        schema: plainSchema(parameter.schema),
-        ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] } : {}),
-      }));
-      if (operation.requestBody) operation.requestBody.content = singleMediaType(operation.requestBody.content);
-      for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
-        operation.responses[status] = normalizeResponse(response);
-      }
-    }
-  }
-  return document;
-}
 
 function page(version: string): string {
   return `<!doctype html>
@@ -164,7 +101,7 @@ function serveAsset(name: string): Response {
  * place before the plugin is mounted: a lifecycle hook would do the same, but an `onAfterHandle` in
  * the docs instance also changed how Elysia compiled the WebSocket route mounted beside it.
  */
-function openApiPlugin(version: string) {
+function openApiPlugin(version: string, config: Config) {
   const plugin = swagger({
     provider: 'swagger-ui',
     path: OPENAPI_PATH,
@@ -173,8 +110,15 @@ function openApiPlugin(version: string) {
   });
   const routes = plugin.routes.filter((route) => route.path === OPENAPI_PATH && typeof route.handler === 'function');
   for (const route of routes) {
-    const generate = route.handler as (context: unknown) => Json;
-    route.handler = (context: unknown) => normalizeOpenApi(generate(context));
+    const generate = route.handler as (context: { request: Request }) => Json;
+    route.handler = (context: { request: Request }) => {
+      // The plugin caches its document and shares objects with the routes' hooks: work on a copy.
+      const document = normalizeOpenApi(nameComponents(JSON.parse(JSON.stringify(generate(context)))));
+      const origin = requestOrigin(context.request);
+      document.info.description = apiDescription({ origin, config, asyncApiPath: ASYNCAPI_PATH });
+      document.servers = [{ url: origin.http, description: 'This taskmock server, as your client reached it.' }];
+      return document;
+    };
   }
   return plugin;
 }
@@ -185,7 +129,7 @@ function openApiPlugin(version: string) {
  * spec's path makes the plugin's second registration (the JSON) replace it, since Elysia keeps the
  * last handler registered for a path, so the CDN page is reachable nowhere.
  */
-export function docs({ version }: { version: string }) {
+export function docs({ version, config }: { version: string; config: Config }) {
   const html = page(version);
   return new Elysia({ name: 'taskmock/docs' })
     .get(DOCS_PATH, () => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }), {
@@ -195,10 +139,11 @@ export function docs({ version }: { version: string }) {
     .get(
       ASYNCAPI_PATH,
       ({ request }) => {
-        const url = new URL(request.url);
-        return asyncApiDocument({ version, host: url.host, protocol: url.protocol === 'https:' ? 'wss' : 'ws' });
+        const origin = requestOrigin(request);
+        const protocol = origin.ws.startsWith('wss') ? 'wss' : 'ws';
+        return asyncApiDocument({ version, host: origin.host, protocol, exampleKey: exampleKey(config) });
       },
       { detail: { hide: true } },
     )
-    .use(openApiPlugin(version));
+    .use(openApiPlugin(version, config));
 }

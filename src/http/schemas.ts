@@ -5,6 +5,13 @@ import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
 import type { ApiError } from '../domain/errors.ts';
 import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 
+/**
+ * Names a schema in the OpenAPI document: api-docs/components.ts moves every schema carrying this
+ * keyword to `components.schemas` under that name and `$ref`s it, so client generators produce
+ * named types. Validation ignores the keyword.
+ */
+export const COMPONENT_NAME = 'x-component-name';
+
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[];
 
 /** A union of string literals that keeps each literal in its static type. */
@@ -16,7 +23,7 @@ export const TaskType = literalUnion(
   TASK_TYPES,
   // A plain union, not t.UnionEnum: Elysia fills a missing UnionEnum field with its first member,
   // which would turn a missing type into gx.tiny instead of a 400.
-  { error: 'invalid_task_type', description: 'The fictional machine size; it sets how long the task runs.' },
+  { [COMPONENT_NAME]: 'TaskType', error: 'invalid_task_type', description: 'The fictional machine size; it sets how long the task runs.' },
 );
 
 export const Task = t.Object(
@@ -24,12 +31,13 @@ export const Task = t.Object(
     id: t.Integer({ minimum: 1, description: 'Per workspace, starting at 1, never reused.' }),
     name: t.String(),
     type: TaskType,
-    status: literalUnion(TASK_STATUSES),
+    status: literalUnion(TASK_STATUSES, { [COMPONENT_NAME]: 'TaskStatus' }),
     createdAt: t.String({ format: 'date-time' }),
     startedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
     completedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
   },
   {
+    [COMPONENT_NAME]: 'Task',
     examples: [
       { id: 1, name: 'resize images', type: 'gx.small', status: 'queued', createdAt: '2026-11-28T11:00:00.000Z', startedAt: null, completedAt: null },
     ],
@@ -46,7 +54,7 @@ export const CreateTaskBody = t.Object(
     }),
     type: TaskType,
   },
-  { error: 'invalid_request_body', examples: [{ name: 'resize images', type: 'gx.small' }] },
+  { [COMPONENT_NAME]: 'CreateTaskBody', error: 'invalid_request_body', examples: [{ name: 'resize images', type: 'gx.small' }] },
 );
 
 export const WorkspaceQuery = t.Object({
@@ -71,11 +79,11 @@ export const TaskIdParams = t.Object({
 
 export const ErrorBody = t.Object(
   { message: t.String(), code: t.String({ description: 'Stable, machine-readable error code.' }) },
-  { examples: [{ message: 'Forbidden', code: 'forbidden' }] },
+  { [COMPONENT_NAME]: 'Error', examples: [{ message: 'Forbidden', code: 'forbidden' }] },
 );
 
-export const TaskListBody = t.Object({ tasks: t.Array(Task) }, { description: 'The workspace\'s tasks, ordered by id ascending.' });
-export const TaskBody = t.Object({ task: Task }, { description: 'The new task, `queued`.' });
+export const TaskListBody = t.Object({ tasks: t.Array(Task) }, { [COMPONENT_NAME]: 'TaskList', description: 'The workspace\'s tasks, ordered by id ascending.' });
+export const TaskBody = t.Object({ task: Task }, { [COMPONENT_NAME]: 'TaskCreated', description: 'The new task, `queued`.' });
 
 /**
  * A route's error responses, keyed by status, from the errors it can answer: the OpenAPI document
@@ -88,6 +96,7 @@ export function errorResponses(...possible: ApiError[]): Record<number, typeof E
     [...byStatus].map(([status, list]) => [
       status,
       t.Object(ErrorBody.properties, {
+        [COMPONENT_NAME]: 'Error',
         description: list.map((error) => `\`${error.message}\``).join(' or '),
         examples: list.map((error) => error.toBody()),
       }),

@@ -1,6 +1,7 @@
 // The endpoints that need no API key: the plain-text index, /stats and /health.
 import { Elysia, t } from 'elysia';
 import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
+import { COMPONENT_NAME } from './schemas.ts';
 
 export function indexText(version: string): string {
   return [
@@ -64,13 +65,13 @@ export function systemRoutes({ startedAt, version, liveCounts }: { startedAt: Da
             version: t.String(),
             openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
             scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
-          }, { description: 'When the server started and when this request was answered (RFC 3339).' }),
+          }, { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' }),
         },
         detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },
       },
     )
     .get('/health', () => ({ status: 'ok' as const }), {
-      response: { 200: t.Object({ status: t.Literal('ok') }, { description: 'The server is up.' }) },
+      response: { 200: t.Object({ status: t.Literal('ok') }, { [COMPONENT_NAME]: 'Health', description: 'The server is up.' }) },
       detail: { summary: 'Liveness probe (used by `taskmock healthcheck`)', tags: ['system'], security: [] },
     });
 }
