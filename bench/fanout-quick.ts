@@ -25,10 +25,24 @@ async function startServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const root = join(import.meta.dir, '..');
   const child = Bun.spawn({
     cmd: [
-      process.execPath, join(root, 'src/main.ts'),
-      '--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--api-keys', KEY, '--log-level', 'warn',
-      '--max-workspace-connections', String(SUBSCRIBERS), '--max-workspace-tasks', String(ROUNDS + 10),
-      '--time-scale', '0.0001',
+      process.execPath,
+      join(root, 'src/main.ts'),
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      ':memory:',
+      '--api-keys',
+      KEY,
+      '--log-level',
+      'warn',
+      '--max-workspace-connections',
+      String(SUBSCRIBERS),
+      '--max-workspace-tasks',
+      String(ROUNDS + 10),
+      '--time-scale',
+      '0.0001',
     ],
     cwd: root,
     stdout: 'pipe',
@@ -112,8 +126,17 @@ try {
   const sorted = [...lastArrival].sort((a, b) => a - b);
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
   console.log(`fan-out to ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds (POST sent -> last subscriber has the list)`);
-  console.log(`  median ${fmt(percentile(sorted, 50))}  p90 ${fmt(percentile(sorted, 90))}  worst ${fmt(sorted.at(-1)!)}  best ${fmt(sorted[0]!)}`);
-  console.log(`  first-to-last subscriber spread: median ${fmt(percentile([...spread].sort((a, b) => a - b), 50))}`);
+  console.log(
+    `  median ${fmt(percentile(sorted, 50))}  p90 ${fmt(percentile(sorted, 90))}  worst ${fmt(sorted.at(-1)!)}  best ${fmt(sorted[0]!)}`,
+  );
+  console.log(
+    `  first-to-last subscriber spread: median ${fmt(
+      percentile(
+        [...spread].sort((a, b) => a - b),
+        50,
+      ),
+    )}`,
+  );
 } finally {
   await server.stop();
 }

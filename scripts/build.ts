@@ -32,7 +32,10 @@ const stubScalarThemes: Bun.BunPlugin = {
   name: 'taskmock-stub-scalar-themes',
   setup(build) {
     build.onResolve({ filter: /^@scalar\/themes$/ }, () => ({ path: 'scalar-themes', namespace: 'taskmock-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'taskmock-stub' }, () => ({ contents: 'export const elysiajsTheme = "";', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'taskmock-stub' }, () => ({
+      contents: 'export const elysiajsTheme = "";',
+      loader: 'js',
+    }));
   },
 };
 
@@ -48,7 +51,8 @@ class BuildError extends Error {
   override readonly name = 'BuildError';
 }
 
-const HOST_TARGET = `bun-${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}` as Bun.Build.CompileTarget;
+const HOST_TARGET =
+  `bun-${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}` as Bun.Build.CompileTarget;
 
 async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<void> {
   const canRun = target === undefined || target === HOST_TARGET;
@@ -83,7 +87,11 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
 /** A build that exits 0 can still be broken (a bytecode failure): run it before trusting it. */
 async function checkRuns(outfile: string): Promise<void> {
   const child = Bun.spawn([outfile, '--version'], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: { PATH: '/usr/bin:/bin' } });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   if (code !== 0 || stdout.trim() !== packageJson.version) {
     throw new BuildError(`${outfile} does not run: \`--version\` exited ${code} printing "${stdout.trim()}" ${stderr.trim()}`);
   }

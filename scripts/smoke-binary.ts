@@ -18,10 +18,11 @@ function report(ok: boolean, name: string, detail = ''): void {
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
 }
 
-async function check(name: string, run: () => Promise<string | void> | string | void): Promise<void> {
+/** Runs one check; a string it returns is shown as the check's detail. */
+async function check(name: string, run: () => unknown): Promise<void> {
   try {
     const detail = await run();
-    report(true, name, detail ?? '');
+    report(true, name, typeof detail === 'string' ? detail : '');
   } catch (error) {
     report(false, name, error instanceof Error ? error.message : String(error));
   }
@@ -30,7 +31,6 @@ async function check(name: string, run: () => Promise<string | void> | string | 
 function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
-
 
 /** PATH without any folder holding bun or node, so the binary cannot lean on either. */
 function pathWithoutRuntimes(): string {
@@ -46,7 +46,11 @@ const env = { PATH: pathWithoutRuntimes(), HOME: folder, API_KEYS: KEY };
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = Bun.spawn([binary, ...args], { cwd: folder, env, stdout: 'pipe', stderr: 'pipe' });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -100,13 +104,24 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = Bun.spawn([binary, '--port', String(port), '--host', '127.0.0.1', '--db', join(folder, 'taskmock.sqlite')], {
-    cwd: folder, env, stdout: 'pipe', stderr: 'pipe',
+    cwd: folder,
+    env,
+    stdout: 'pipe',
+    stderr: 'pipe',
   });
   try {
-    await check('starts and answers /health', async () => `first answer after ${(await waitUntilUp(base, server)).toFixed(0)} ms`);
-    const api = (path: string, init?: RequestInit) => fetch(`${base}${path}${path.includes('?') ? '&' : '?'}api_key=${KEY}`, init);
+    await check(
+      'starts and answers /health',
+      async () => `first answer after ${(await waitUntilUp(base, server)).toFixed(0)} ms`,
+    );
+    const api = (path: string, init?: RequestInit) =>
+      fetch(`${base}${path}${path.includes('?') ? '&' : '?'}api_key=${KEY}`, init);
     const create = (name: string) =>
-      api('/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, type: 'gx.tiny' }) });
+      api('/tasks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, type: 'gx.tiny' }),
+      });
 
     await check('POST /tasks creates a queued task', async () => {
       const response = await create('smoke');
@@ -135,11 +150,19 @@ async function main(): Promise<void> {
       const body = (await response.json()) as { message: string };
       expect(response.status === 403 && body.message === 'Forbidden', `${response.status} ${JSON.stringify(body)}`);
     });
-    for (const [path, type] of [['/swagger', 'text/html'], ['/swagger/json', 'application/json'], ['/asyncapi.json', 'application/json'], ['/swagger/assets/swagger-ui-bundle.js', 'javascript']] as const) {
+    for (const [path, type] of [
+      ['/swagger', 'text/html'],
+      ['/swagger/json', 'application/json'],
+      ['/asyncapi.json', 'application/json'],
+      ['/swagger/assets/swagger-ui-bundle.js', 'javascript'],
+    ] as const) {
       await check(`GET ${path} is served from the binary`, async () => {
         const response = await fetch(`${base}${path}`);
         const text = await response.text();
-        expect(response.status === 200 && (response.headers.get('content-type') ?? '').includes(type), `${response.status} ${response.headers.get('content-type')}`);
+        expect(
+          response.status === 200 && (response.headers.get('content-type') ?? '').includes(type),
+          `${response.status} ${response.headers.get('content-type')}`,
+        );
         return `${text.length} bytes`;
       });
     }

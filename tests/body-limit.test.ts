@@ -31,7 +31,8 @@ test('a chunked body over the limit, with no length announced, gets a JSON 413 t
   const bytes = new TextEncoder().encode(body(200 * 1024));
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (let offset = 0; offset < bytes.length; offset += 16 * 1024) controller.enqueue(bytes.slice(offset, offset + 16 * 1024));
+      for (let offset = 0; offset < bytes.length; offset += 16 * 1024)
+        controller.enqueue(bytes.slice(offset, offset + 16 * 1024));
       controller.close();
     },
   });

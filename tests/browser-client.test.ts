@@ -59,24 +59,28 @@ afterAll(async () => {
   await taskmock?.shutdown();
 });
 
-browserTest('a page on another origin creates, watches and lists tasks with fetch and WebSocket', async () => {
-  browser ??= await launchChromium();
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  await page.goto(`http://localhost:${frontend.port}/`);
-  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 15_000 });
-  const result = await page.evaluate(() => (window as unknown as { result: any }).result);
-  expect(result.failure).toBeUndefined();
+browserTest(
+  'a page on another origin creates, watches and lists tasks with fetch and WebSocket',
+  async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`http://localhost:${frontend.port}/`);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 15_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+    expect(result.failure).toBeUndefined();
 
-  expect(result.status).toBe(200);
-  expect(result.created.task).toMatchObject({ id: 1, name: 'from the browser', status: 'queued' });
-  // Every state reached the browser, in order.
-  expect(result.seen).toEqual(['queued', 'running', 'completed']);
-  // Errors are readable from another origin (CORS on error responses too).
-  expect(result.refused).toEqual([403, { message: 'Forbidden', code: 'forbidden' }]);
-  expect(result.listed.tasks.map((t: { status: string }) => t.status)).toEqual(['completed']);
-  expect(errors.filter((text) => !text.includes('403'))).toEqual([]);
-  await page.close();
-}, 60_000);
+    expect(result.status).toBe(200);
+    expect(result.created.task).toMatchObject({ id: 1, name: 'from the browser', status: 'queued' });
+    // Every state reached the browser, in order.
+    expect(result.seen).toEqual(['queued', 'running', 'completed']);
+    // Errors are readable from another origin (CORS on error responses too).
+    expect(result.refused).toEqual([403, { message: 'Forbidden', code: 'forbidden' }]);
+    expect(result.listed.tasks.map((t: { status: string }) => t.status)).toEqual(['completed']);
+    expect(errors.filter((text) => !text.includes('403'))).toEqual([]);
+    await page.close();
+  },
+  60_000,
+);

@@ -94,11 +94,14 @@ describe('command line', () => {
 
   test.each([
     ['a missing folder', () => join(dir.path, 'no', 'such', 'folder', 'x.sqlite')],
-    ['a file that is not SQLite', () => {
-      const path = join(dir.path, 'not-a-db.sqlite');
-      writeFileSync(path, 'certainly not a database, but long enough to have a header: '.repeat(20));
-      return path;
-    }],
+    [
+      'a file that is not SQLite',
+      () => {
+        const path = join(dir.path, 'not-a-db.sqlite');
+        writeFileSync(path, 'certainly not a database, but long enough to have a header: '.repeat(20));
+        return path;
+      },
+    ],
   ])('a database path that cannot be opened (%s) is an error at start naming the setting', async (_, makePath) => {
     const path = makePath();
     const { stderr, exitCode } = await runMain(['--db', path, '--port', '0']);

@@ -9,7 +9,12 @@ import { testTaskmock } from './helpers.ts';
 function manualBatch(db: Database) {
   const scheduled: (() => void)[] = [];
   const batch = createCommitBatch(db, (commit) => scheduled.push(commit));
-  return { batch, endTurn: () => scheduled.splice(0).forEach((commit) => commit()) };
+  return {
+    batch,
+    endTurn: () => {
+      for (const commit of scheduled.splice(0)) commit();
+    },
+  };
 }
 
 describe('commit batch', () => {
@@ -75,7 +80,10 @@ describe('group commit through the API', () => {
         }),
       );
       expect(await Promise.all(answers)).toEqual(Array(50).fill(200));
-      for (const [method, path] of [['DELETE', '/tasks/50?api_key=demo'], ['POST', '/tasks/flush?api_key=demo']] as const) {
+      for (const [method, path] of [
+        ['DELETE', '/tasks/50?api_key=demo'],
+        ['POST', '/tasks/flush?api_key=demo'],
+      ] as const) {
         const response = await taskmock.request(method, path);
         expect(response.status).toBe(204);
         expect(taskmock.batch.hasPendingWrites()).toBe(false);

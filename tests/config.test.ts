@@ -28,14 +28,35 @@ describe('config', () => {
 
   test('every setting is read from its environment variable, and its flag wins', () => {
     const env = {
-      PORT: '1234', HOST: '127.0.0.1', API_KEYS: 'a, b', DATABASE_PATH: ':memory:', MAX_WORKSPACES: '2',
-      MAX_WORKSPACE_CONNECTIONS: '3', MAX_RUNNING_WORKSPACE_TASKS: '4', MAX_WORKSPACE_TASKS: '5',
-      TIME_SCALE: '2.5', SEED: 's', CORS_ORIGINS: 'http://a.test', LOG_LEVEL: 'debug', LOG_FORMAT: 'json',
+      PORT: '1234',
+      HOST: '127.0.0.1',
+      API_KEYS: 'a, b',
+      DATABASE_PATH: ':memory:',
+      MAX_WORKSPACES: '2',
+      MAX_WORKSPACE_CONNECTIONS: '3',
+      MAX_RUNNING_WORKSPACE_TASKS: '4',
+      MAX_WORKSPACE_TASKS: '5',
+      TIME_SCALE: '2.5',
+      SEED: 's',
+      CORS_ORIGINS: 'http://a.test',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
     };
     expect(parse([], env).config).toMatchObject({
-      port: 1234, host: '127.0.0.1', apiKeys: ['a', 'b'], usingDefaultKey: false, databasePath: ':memory:',
-      maxWorkspaces: 2, maxWorkspaceConnections: 3, maxRunningWorkspaceTasks: 4, maxWorkspaceTasks: 5,
-      timeScale: 2.5, seed: 's', corsOrigins: ['http://a.test'], logLevel: 'debug', logFormat: 'json',
+      port: 1234,
+      host: '127.0.0.1',
+      apiKeys: ['a', 'b'],
+      usingDefaultKey: false,
+      databasePath: ':memory:',
+      maxWorkspaces: 2,
+      maxWorkspaceConnections: 3,
+      maxRunningWorkspaceTasks: 4,
+      maxWorkspaceTasks: 5,
+      timeScale: 2.5,
+      seed: 's',
+      corsOrigins: ['http://a.test'],
+      logLevel: 'debug',
+      logFormat: 'json',
     });
     expect(parse(['--port', '99', '--time-scale', '10'], env).config).toMatchObject({ port: 99, timeScale: 10 });
     expect(parse(['--port=98'], env).config.port).toBe(98);

@@ -23,7 +23,18 @@ const waitFor = (predicate: () => Promise<boolean>) => eventually(predicate, 'th
 
 test('kill -9 mid-run loses no acknowledged task; running tasks keep their end time', async () => {
   const db = join(dir.path, 'crash.sqlite');
-  const flags = ['--db', db, '--time-scale', '20', '--max-running-workspace-tasks', '3', '--log-level', 'warn', '--seed', 'crash'];
+  const flags = [
+    '--db',
+    db,
+    '--time-scale',
+    '20',
+    '--max-running-workspace-tasks',
+    '3',
+    '--log-level',
+    'warn',
+    '--seed',
+    'crash',
+  ];
   const first = await spawnServer(flags);
   const acknowledged: number[] = [];
   const create = async (type: string) => {

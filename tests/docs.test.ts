@@ -74,7 +74,19 @@ describe('OpenAPI at /swagger/json', () => {
   test('names its schemas in components and references them, so generators make named types', async () => {
     const document = await (await get('/swagger/json')).json();
     const schemas = document.components.schemas;
-    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['CreateTaskBody', 'Error', 'Health', 'Stats', 'Task', 'TaskCreated', 'TaskList', 'TaskStatus', 'TaskType']));
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining([
+        'CreateTaskBody',
+        'Error',
+        'Health',
+        'Stats',
+        'Task',
+        'TaskCreated',
+        'TaskList',
+        'TaskStatus',
+        'TaskType',
+      ]),
+    );
     const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
     expect(document.paths['/tasks'].get.responses[200].content['application/json'].schema).toEqual(ref('TaskList'));
     expect(document.paths['/tasks'].post.responses[200].content['application/json'].schema).toEqual(ref('TaskCreated'));
@@ -83,7 +95,10 @@ describe('OpenAPI at /swagger/json', () => {
     expect(schemas.TaskList.properties.tasks.items).toEqual(ref('Task'));
     expect(schemas.TaskCreated.properties.task).toEqual(ref('Task'));
     expect(schemas.Task.properties.type).toEqual(ref('TaskType'));
-    expect(schemas.TaskType).toMatchObject({ type: 'string', enum: ['gx.tiny', 'gx.micro', 'gx.small', 'gx.medium', 'gx.large', 'gx.heavy'] });
+    expect(schemas.TaskType).toMatchObject({
+      type: 'string',
+      enum: ['gx.tiny', 'gx.micro', 'gx.small', 'gx.medium', 'gx.large', 'gx.heavy'],
+    });
     expect(schemas.Error.required).toEqual(['message', 'code']);
     expect(JSON.stringify(document)).not.toContain('x-component-name');
   });
@@ -95,7 +110,7 @@ describe('OpenAPI at /swagger/json', () => {
     expect(document.paths['/tasks'].post.responses[429].description).toContain('too many workspaces');
   });
 
-  test('leaves out the docs routes themselves and the plugin\'s CDN page', async () => {
+  test("leaves out the docs routes themselves and the plugin's CDN page", async () => {
     const document = await (await get('/swagger/json')).json();
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/swagger') || path.includes('.'))).toEqual([]);
     const json = await get('/swagger/json');
@@ -122,14 +137,22 @@ describe('the docs describe the server they come from', () => {
   });
 
   test('behind a proxy, X-Forwarded-Host and X-Forwarded-Proto win; a malformed host is ignored', async () => {
-    const proxied = await (await taskmock.app.handle(new Request('http://10.0.0.5:8700/swagger/json', {
-      headers: { 'x-forwarded-host': 'mock.example.org', 'x-forwarded-proto': 'https' },
-    }))).json();
+    const proxied = await (
+      await taskmock.app.handle(
+        new Request('http://10.0.0.5:8700/swagger/json', {
+          headers: { 'x-forwarded-host': 'mock.example.org', 'x-forwarded-proto': 'https' },
+        }),
+      )
+    ).json();
     expect(proxied.servers[0].url).toBe('https://mock.example.org');
     expect(proxied.info.description).toContain('wss://mock.example.org/ws/tasks');
-    const forged = await (await taskmock.app.handle(new Request('http://localhost:9000/swagger/json', {
-      headers: { 'x-forwarded-host': 'evil"><script>' },
-    }))).json();
+    const forged = await (
+      await taskmock.app.handle(
+        new Request('http://localhost:9000/swagger/json', {
+          headers: { 'x-forwarded-host': 'evil"><script>' },
+        }),
+      )
+    ).json();
     expect(forged.servers[0].url).toBe('http://localhost:9000');
   });
 
@@ -147,8 +170,16 @@ describe('the docs describe the server they come from', () => {
 
   test('the limits and pacing in force are the ones the server was started with', async () => {
     const custom = testTaskmock([
-      '--max-running-workspace-tasks', '3', '--time-scale', '4', '--max-workspaces', '7',
-      '--max-workspace-connections', '12', '--max-workspace-tasks', '50',
+      '--max-running-workspace-tasks',
+      '3',
+      '--time-scale',
+      '4',
+      '--max-workspaces',
+      '7',
+      '--max-workspace-connections',
+      '12',
+      '--max-workspace-tasks',
+      '50',
     ]);
     try {
       const { description } = (await (await custom.request('GET', '/swagger/json')).json()).info;

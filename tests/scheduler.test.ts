@@ -8,7 +8,11 @@ let taskmock: TestTaskmock;
 afterEach(() => taskmock?.close());
 
 const create = (type: TaskType = 'gx.heavy', ref = ws) => taskmock.service.create(ref, { name: 't', type });
-const statuses = (ref = ws) => taskmock.store.listTasks(ref).map((task) => task.status[0]).join('');
+const statuses = (ref = ws) =>
+  taskmock.store
+    .listTasks(ref)
+    .map((task) => task.status[0])
+    .join('');
 const byId = (id: number, ref = ws): Task => taskmock.store.listTasks(ref).find((task) => task.id === id)!;
 
 describe('lifecycle', () => {
@@ -36,7 +40,10 @@ describe('lifecycle', () => {
     expect(statuses()).toBe('rrqqqqqq');
     taskmock.clock.advance(1000);
     expect(statuses()).toBe('rrrrrrqq');
-    const starts = taskmock.store.listTasks(ws).slice(0, 6).map((task) => Date.parse(task.startedAt!));
+    const starts = taskmock.store
+      .listTasks(ws)
+      .slice(0, 6)
+      .map((task) => Date.parse(task.startedAt!));
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
@@ -62,18 +69,15 @@ describe('lifecycle', () => {
     expect(statuses(other)).toBe('r');
   });
 
-  test.each(Object.entries(BASE_DURATION_MS) as [TaskType, number][])(
-    '%s runs for a duration in [0, %d ms)',
-    (type, base) => {
-      taskmock = testTaskmock(['--max-running-workspace-tasks', '50']);
-      for (let i = 0; i < 40; i++) create(type);
-      taskmock.clock.advance(1000 + 40 * 100 + base);
-      const durations = taskmock.store.listTasks(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
-      expect(durations.every((d) => d >= 0 && d < base)).toBe(true);
-      // Uniform, not constant: the spread covers a good part of the range.
-      expect(Math.max(...durations) - Math.min(...durations)).toBeGreaterThan(base / 2);
-    },
-  );
+  test.each(Object.entries(BASE_DURATION_MS) as [TaskType, number][])('%s runs for a duration in [0, %d ms)', (type, base) => {
+    taskmock = testTaskmock(['--max-running-workspace-tasks', '50']);
+    for (let i = 0; i < 40; i++) create(type);
+    taskmock.clock.advance(1000 + 40 * 100 + base);
+    const durations = taskmock.store.listTasks(ws).map((t) => Date.parse(t.completedAt!) - Date.parse(t.startedAt!));
+    expect(durations.every((d) => d >= 0 && d < base)).toBe(true);
+    // Uniform, not constant: the spread covers a good part of the range.
+    expect(Math.max(...durations) - Math.min(...durations)).toBeGreaterThan(base / 2);
+  });
 
   test('TIME_SCALE divides the queue time, the pacing and the durations', () => {
     taskmock = testTaskmock(['--time-scale', '10']);

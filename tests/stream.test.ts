@@ -118,7 +118,6 @@ async function handshake(taskmock: RunningTaskmock, query: string): Promise<{ st
   return { status: response.status, body };
 }
 
-
 const names = (tasks: Task[]) => tasks.map((task) => task.name);
 
 describe('what a subscriber receives', () => {
@@ -133,7 +132,8 @@ describe('what a subscriber receives', () => {
 
   test('GET /stats counts the open sockets', async () => {
     const taskmock = start();
-    const openSockets = async () => ((await (await fetch(`${taskmock.url}/stats`)).json()) as { openSockets: number }).openSockets;
+    const openSockets = async () =>
+      ((await (await fetch(`${taskmock.url}/stats`)).json()) as { openSockets: number }).openSockets;
     expect(await openSockets()).toBe(0);
     const a = await subscribe(taskmock, 'api_key=k1');
     await subscribe(taskmock, 'api_key=k2&workspace_id=w');
@@ -280,8 +280,20 @@ describe('refusals before the upgrade', () => {
     { name: 'no key', query: '', status: 403, message: 'Forbidden', code: 'forbidden' },
     { name: 'unknown key', query: 'api_key=nope', status: 403, message: 'Forbidden', code: 'forbidden' },
     { name: 'key checked before workspace', query: 'workspace_id=%5B', status: 403, message: 'Forbidden', code: 'forbidden' },
-    { name: 'malformed workspace id', query: 'api_key=k1&workspace_id=a%5Bb', status: 400, message: 'invalid workspace id', code: 'invalid_workspace_id' },
-    { name: 'workspace id of 65 chars', query: `api_key=k1&workspace_id=${'a'.repeat(65)}`, status: 400, message: 'invalid workspace id', code: 'invalid_workspace_id' },
+    {
+      name: 'malformed workspace id',
+      query: 'api_key=k1&workspace_id=a%5Bb',
+      status: 400,
+      message: 'invalid workspace id',
+      code: 'invalid_workspace_id',
+    },
+    {
+      name: 'workspace id of 65 chars',
+      query: `api_key=k1&workspace_id=${'a'.repeat(65)}`,
+      status: 400,
+      message: 'invalid workspace id',
+      code: 'invalid_workspace_id',
+    },
     {
       name: 'a new workspace over the key limit',
       query: 'api_key=k1&workspace_id=second',
@@ -356,7 +368,14 @@ describe('connection and workspace limits', () => {
   test('concurrent upgrades never exceed the limit', async () => {
     const taskmock = start(['--max-workspace-connections', '3']);
     const attempts = Array.from({ length: 12 }, () => new Client(wsUrl(taskmock, 'api_key=k1')));
-    const outcomes = await Promise.all(attempts.map((client) => client.opened.then(() => 'open', () => 'refused')));
+    const outcomes = await Promise.all(
+      attempts.map((client) =>
+        client.opened.then(
+          () => 'open',
+          () => 'refused',
+        ),
+      ),
+    );
     expect(outcomes.filter((outcome) => outcome === 'open')).toHaveLength(3);
     expect(taskmock.workspaces.connectionCount(refOf(taskmock, 'k1'))).toBe(3);
   });

@@ -11,7 +11,13 @@ export interface TaskView {
 export const tasksUrl = (base: string, key: string, workspace: string) =>
   `${base}/tasks?api_key=${encodeURIComponent(key)}&workspace_id=${encodeURIComponent(workspace)}`;
 
-export async function createTask(base: string, key: string, workspace: string, name: string, type = 'gx.tiny'): Promise<TaskView> {
+export async function createTask(
+  base: string,
+  key: string,
+  workspace: string,
+  name: string,
+  type = 'gx.tiny',
+): Promise<TaskView> {
   const response = await fetch(tasksUrl(base, key, workspace), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -12,7 +12,9 @@ export interface Row {
 }
 
 export const fmt = (value: number, digits = 0): string =>
-  Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 
 export const ratio = (taskmock: number, baseline: number): string => `${fmt(taskmock / baseline, 2)}×`;
 
@@ -29,11 +31,13 @@ export const skipped = (scenario: string, target: string, why: string): Row => (
 });
 
 export function markdownTable(rows: readonly Row[]): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
+  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
   const lines = [
     '| scenario | baseline | taskmock | ratio | target | met? |',
     '|---|---:|---:|---:|---|:---:|',
-    ...rows.map((row) => `| ${[row.scenario, row.baseline, row.taskmock, row.ratio, row.target, row.met].map(escape).join(' | ')} |`),
+    ...rows.map(
+      (row) => `| ${[row.scenario, row.baseline, row.taskmock, row.ratio, row.target, row.met].map(escapeCell).join(' | ')} |`,
+    ),
   ];
   return lines.join('\n');
 }

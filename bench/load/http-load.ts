@@ -5,7 +5,11 @@ import { percentile } from '../lib/stats.ts';
 
 async function loop(spec: LoadSpec, until: number, latencies: number[]): Promise<number> {
   let failures = 0;
-  const init: RequestInit = { method: spec.method, body: spec.body, headers: spec.body ? { 'content-type': 'application/json' } : {} };
+  const init: RequestInit = {
+    method: spec.method,
+    body: spec.body,
+    headers: spec.body ? { 'content-type': 'application/json' } : {},
+  };
   while (performance.now() < until) {
     const began = performance.now();
     const response = await fetch(spec.url, init);

@@ -67,6 +67,8 @@ export async function runFanout({ quick, note }: ScenarioOptions): Promise<Row[]
       met: gated ? met(p99 <= TARGET_P99_MS) : 'n/a',
     });
   }
-  note('3. fan-out: subscribers and the POSTing client share one process apart from the server; taskmock runs at `--time-scale 0.001` so tasks stay queued and every publish is a create, as in the baseline.');
+  note(
+    '3. fan-out: subscribers and the POSTing client share one process apart from the server; taskmock runs at `--time-scale 0.001` so tasks stay queued and every publish is a create, as in the baseline.',
+  );
   return rows;
 }

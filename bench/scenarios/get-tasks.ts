@@ -32,7 +32,9 @@ export async function runGetTasks({ quick, note }: ScenarioOptions): Promise<Row
     servers.push(bare);
     const load = { method: 'GET', connections: CONNECTIONS, seconds } as const;
     const { base, mine } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
-    note(`1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept.`);
+    note(
+      `1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept.`,
+    );
     return rows(base, mine);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

@@ -16,8 +16,7 @@ const TICK_S = 0.01;
 const keys = Array.from({ length: KEYS }, (_, i) => `idle-key-${i}`);
 const workspaces = keys.flatMap((key) => Array.from({ length: WORKSPACES_PER_KEY }, (_, i) => ({ key, workspace: `ws-${i}` })));
 
-const start = (db: string) =>
-  startTaskmock({ db, apiKeys: keys, timeScale: 1000, maxWorkspaces: WORKSPACES_PER_KEY });
+const start = (db: string) => startTaskmock({ db, apiKeys: keys, timeScale: 1000, maxWorkspaces: WORKSPACES_PER_KEY });
 
 async function fillWorkspaces(server: RunningServer): Promise<void> {
   await inParallel(workspaces, 16, ({ key, workspace }) => createTask(server.url, key, workspace, 'idle task'));
@@ -37,7 +36,9 @@ async function idleWindows(servers: RunningServer[], seconds: number, windows: n
   for (let window = 0; window < windows; window++) {
     const before = servers.map((server) => cpuSeconds(server.pid));
     await Bun.sleep(seconds * 1000);
-    servers.forEach((server, i) => used[i]!.push(cpuSeconds(server.pid) - before[i]!));
+    servers.forEach((server, i) => {
+      used[i]!.push(cpuSeconds(server.pid) - before[i]!);
+    });
   }
   return used;
 }
@@ -55,7 +56,9 @@ export async function runIdle({ quick, note }: ScenarioOptions): Promise<Row[]> 
     await fillWorkspaces(servers[1]!);
     const [empty, full] = (await idleWindows(servers, seconds, windows)).map(mean) as [number, number];
     const delta = full - empty;
-    note(`4. idle: ${fmt(workspaces.length)} workspaces through ${fmt(KEYS)} keys, each holding one completed task, against the same server started empty; both idle side by side, ${SETTLE_MS / 1000} s settle, then ${windows} window(s) of ${seconds} s with no requests, mean per window. /proc counts CPU in 10 ms ticks; "no measurable difference" means the mean difference is at most one tick per window.`);
+    note(
+      `4. idle: ${fmt(workspaces.length)} workspaces through ${fmt(KEYS)} keys, each holding one completed task, against the same server started empty; both idle side by side, ${SETTLE_MS / 1000} s settle, then ${windows} window(s) of ${seconds} s with no requests, mean per window. /proc counts CPU in 10 ms ticks; "no measurable difference" means the mean difference is at most one tick per window.`,
+    );
     return [
       {
         scenario: `4. idle CPU per ${seconds} s, ${fmt(workspaces.length)} workspaces vs empty`,

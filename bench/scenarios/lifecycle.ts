@@ -66,7 +66,9 @@ export async function runLifecycle({ quick, note }: ScenarioOptions): Promise<Ro
       const firstStart = Math.min(...tasks.map((task) => Date.parse(task.startedAt!)));
       const transitions = 2 * tasks.length;
       const perSecond = transitions / ((doneAt - firstStart) / 1000);
-      note(`7. lifecycle: ${fmt(tasks.length)} gx.tiny tasks in ${shape.workspaces.length} workspaces, created at --time-scale 0.0001 and run after a restart at --time-scale 1000 (max 6 running per workspace); completion seen by sweeping GET /tasks every ${SWEEP_PAUSE_MS} ms, so the rate is a lower bound and includes that polling load.`);
+      note(
+        `7. lifecycle: ${fmt(tasks.length)} gx.tiny tasks in ${shape.workspaces.length} workspaces, created at --time-scale 0.0001 and run after a restart at --time-scale 1000 (max 6 running per workspace); completion seen by sweeping GET /tasks every ${SWEEP_PAUSE_MS} ms, so the rate is a lower bound and includes that polling load.`,
+      );
       return [
         {
           scenario: `7. lifecycle: transitions/s (${fmt(tasks.length)} tasks, ${shape.workspaces.length} workspaces)`,

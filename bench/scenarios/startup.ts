@@ -61,9 +61,28 @@ export async function runStartup({ quick, note }: ScenarioOptions): Promise<Row[
     for (let run = 0; run < runs; run++) {
       bare.push(await startOnce((port) => [paths.bare, '--port', String(port)], dir.path));
       const db = join(dir.path, `start-${run}.sqlite`);
-      mine.push(await startOnce((port) => [paths.taskmock, '--port', String(port), '--host', '127.0.0.1', '--db', db, '--api-keys', 'bench', '--log-level', 'warn'], dir.path));
+      mine.push(
+        await startOnce(
+          (port) => [
+            paths.taskmock,
+            '--port',
+            String(port),
+            '--host',
+            '127.0.0.1',
+            '--db',
+            db,
+            '--api-keys',
+            'bench',
+            '--log-level',
+            'warn',
+          ],
+          dir.path,
+        ),
+      );
     }
-    note(`5. start-up: spawn to first 200 from GET /health, polled every 1 ms, median of ${runs}; RSS is VmRSS 0.5 s after that first answer.`);
+    note(
+      `5. start-up: spawn to first 200 from GET /health, polled every 1 ms, median of ${runs}; RSS is VmRSS 0.5 s after that first answer.`,
+    );
     return rows(bare, mine);
   } finally {
     dir.remove();

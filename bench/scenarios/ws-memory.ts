@@ -57,7 +57,9 @@ export async function runWsMemory({ quick, note }: ScenarioOptions): Promise<Row
   const sockets = quick ? 2000 : 5000;
   const base = await bare(sockets);
   const mine = await taskmock(sockets);
-  note(`6. memory per socket: server VmRSS after ${fmt(sockets)} sockets each got their first list (+${SETTLE_MS / 1000} s) minus before, divided by ${fmt(sockets)}; taskmock spreads them over ${fmt(Math.ceil(sockets / PER_WORKSPACE))} workspaces of ${PER_WORKSPACE}.`);
+  note(
+    `6. memory per socket: server VmRSS after ${fmt(sockets)} sockets each got their first list (+${SETTLE_MS / 1000} s) minus before, divided by ${fmt(sockets)}; taskmock spreads them over ${fmt(Math.ceil(sockets / PER_WORKSPACE))} workspaces of ${PER_WORKSPACE}.`,
+  );
   return [
     {
       scenario: `6. memory per open WebSocket (${fmt(sockets)} sockets)`,

@@ -51,16 +51,48 @@ export function plainSchema(schema: unknown): unknown {
 const HANDSHAKE_REFUSALS: ReadonlyArray<{ status: number; error: ApiError; when: string }> = [
   { status: 400, error: errors.invalidWorkspaceId(), when: `\`workspace_id\` does not match \`${WORKSPACE_ID_PATTERN.source}\`` },
   { status: 403, error: errors.forbidden(), when: '`api_key` is missing or not one of the configured keys' },
-  { status: 429, error: errors.tooManyWorkspaces(), when: 'the workspace would be new and the key already has `MAX_WORKSPACES` workspaces' },
+  {
+    status: 429,
+    error: errors.tooManyWorkspaces(),
+    when: 'the workspace would be new and the key already has `MAX_WORKSPACES` workspaces',
+  },
   { status: 429, error: errors.tooManyConnections(), when: 'the workspace already has `MAX_WORKSPACE_CONNECTIONS` open sockets' },
-  { status: 400, error: errors.invalidHandshake(), when: 'the request is not a valid WebSocket handshake (a plain GET, a bad `Sec-WebSocket-Key` or version)' },
+  {
+    status: 400,
+    error: errors.invalidHandshake(),
+    when: 'the request is not a valid WebSocket handshake (a plain GET, a bad `Sec-WebSocket-Key` or version)',
+  },
   { status: 503, error: errors.shuttingDown(), when: 'the server is shutting down' },
 ];
 
 const EXAMPLE_TASKS = [
-  { id: 1, name: 'resize images', type: 'gx.small', status: 'completed', createdAt: '2026-11-28T11:00:00.000Z', startedAt: '2026-11-28T11:00:01.000Z', completedAt: '2026-11-28T11:00:07.412Z' },
-  { id: 2, name: 'train model', type: 'gx.heavy', status: 'running', createdAt: '2026-11-28T11:00:02.000Z', startedAt: '2026-11-28T11:00:03.100Z', completedAt: null },
-  { id: 3, name: 'send report', type: 'gx.tiny', status: 'queued', createdAt: '2026-11-28T11:00:09.000Z', startedAt: null, completedAt: null },
+  {
+    id: 1,
+    name: 'resize images',
+    type: 'gx.small',
+    status: 'completed',
+    createdAt: '2026-11-28T11:00:00.000Z',
+    startedAt: '2026-11-28T11:00:01.000Z',
+    completedAt: '2026-11-28T11:00:07.412Z',
+  },
+  {
+    id: 2,
+    name: 'train model',
+    type: 'gx.heavy',
+    status: 'running',
+    createdAt: '2026-11-28T11:00:02.000Z',
+    startedAt: '2026-11-28T11:00:03.100Z',
+    completedAt: null,
+  },
+  {
+    id: 3,
+    name: 'send report',
+    type: 'gx.tiny',
+    status: 'queued',
+    createdAt: '2026-11-28T11:00:09.000Z',
+    startedAt: null,
+    completedAt: null,
+  },
 ];
 
 function refusalsMarkdown(): string {
@@ -87,7 +119,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey }: AsyncA
       title: 'taskmock live stream',
       version,
       description: [
-        'The workspace\'s full task list, pushed as one JSON text frame at once on connect and again after',
+        "The workspace's full task list, pushed as one JSON text frame at once on connect and again after",
         'every change (create, start, complete, delete, flush). Changes made in the same instant are',
         'coalesced; the last frame always equals what `GET /tasks` returns. Messages sent by the client',
         'are ignored (oversized ones close the socket); idle sockets are kept alive with pings; the server',

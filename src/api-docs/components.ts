@@ -44,6 +44,10 @@ export function nameComponents(document: Json): Json {
   const paths = namer.visit(document.paths);
   const components = document.components ?? {};
   const schemas = { ...components.schemas, ...namer.schemas };
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
   return { ...document, paths, components: { ...components, schemas: sorted } };
 }

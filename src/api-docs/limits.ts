@@ -29,16 +29,38 @@ export function limitsInForce(config: Config): Limit[] {
   const scale = config.timeScale;
   const resend = streamResendMs(config);
   return [
-    { what: 'Tasks running at once, per workspace', value: String(config.maxRunningWorkspaceTasks), setting: '`MAX_RUNNING_WORKSPACE_TASKS`' },
-    { what: 'Start pacing: a workspace starts at most one task every', value: formatDuration(START_PACING_MS / scale), setting: '100 ms ÷ `TIME_SCALE`' },
-    { what: 'Time a new task stays queued, at least', value: formatDuration(MIN_QUEUED_MS / scale), setting: '1 s ÷ `TIME_SCALE`' },
+    {
+      what: 'Tasks running at once, per workspace',
+      value: String(config.maxRunningWorkspaceTasks),
+      setting: '`MAX_RUNNING_WORKSPACE_TASKS`',
+    },
+    {
+      what: 'Start pacing: a workspace starts at most one task every',
+      value: formatDuration(START_PACING_MS / scale),
+      setting: '100 ms ÷ `TIME_SCALE`',
+    },
+    {
+      what: 'Time a new task stays queued, at least',
+      value: formatDuration(MIN_QUEUED_MS / scale),
+      setting: '1 s ÷ `TIME_SCALE`',
+    },
     { what: 'Time scale (every duration and delay is divided by it)', value: String(scale), setting: '`TIME_SCALE`' },
     { what: 'Workspaces per API key', value: String(config.maxWorkspaces), setting: '`MAX_WORKSPACES`' },
-    { what: 'Open WebSockets per workspace', value: String(config.maxWorkspaceConnections), setting: '`MAX_WORKSPACE_CONNECTIONS`' },
+    {
+      what: 'Open WebSockets per workspace',
+      value: String(config.maxWorkspaceConnections),
+      setting: '`MAX_WORKSPACE_CONNECTIONS`',
+    },
     { what: 'Tasks held per workspace', value: String(config.maxWorkspaceTasks), setting: '`MAX_WORKSPACE_TASKS`' },
     ...(resend === undefined
       ? []
-      : [{ what: 'Stream resend tick (`list` format)', value: resend === 0 ? 'off' : formatDuration(resend), setting: '`STREAM_RESEND_MS` (real time)' }]),
+      : [
+          {
+            what: 'Stream resend tick (`list` format)',
+            value: resend === 0 ? 'off' : formatDuration(resend),
+            setting: '`STREAM_RESEND_MS` (real time)',
+          },
+        ]),
     { what: 'Task name', value: `${MAX_NAME_LENGTH} characters after trimming`, setting: 'fixed' },
     { what: 'Request body', value: `${MAX_BODY_BYTES / 1024} KiB`, setting: 'fixed' },
   ];

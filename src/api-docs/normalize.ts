@@ -32,7 +32,12 @@ function normalizeResponse({ description, headers, content, links, examples }: J
       examples.map((value: unknown, index: number) => [exampleName(value, index), { value }]),
     );
   }
-  return { description: description ?? 'Success', ...(headers && { headers }), ...(media && { content: media }), ...(links && { links }) };
+  return {
+    description: description ?? 'Success',
+    ...(headers && { headers }),
+    ...(media && { content: media }),
+    ...(links && { links }),
+  };
 }
 
 /**

@@ -22,7 +22,8 @@ export function requestOrigin(request: Request): Origin {
   const url = new URL(request.url);
   const forwardedHost = firstValue(request.headers.get('x-forwarded-host'));
   const forwardedProto = firstValue(request.headers.get('x-forwarded-proto'))?.toLowerCase();
-  const host = forwardedHost && HOST_PATTERN.test(forwardedHost) ? forwardedHost : HOST_PATTERN.test(url.host) ? url.host : 'localhost';
+  const host =
+    forwardedHost && HOST_PATTERN.test(forwardedHost) ? forwardedHost : HOST_PATTERN.test(url.host) ? url.host : 'localhost';
   const secure = forwardedProto === 'https' || (forwardedProto === undefined && url.protocol === 'https:');
   return { host, http: `${secure ? 'https' : 'http'}://${host}`, ws: `${secure ? 'wss' : 'ws'}://${host}` };
 }

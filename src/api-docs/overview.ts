@@ -10,7 +10,15 @@ export function exampleKey(config: Config): string {
   return config.usingDefaultKey ? DEFAULT_API_KEY : 'KEY';
 }
 
-export function apiDescription({ origin, config, asyncApiPath }: { origin: Origin; config: Config; asyncApiPath: string }): string {
+export function apiDescription({
+  origin,
+  config,
+  asyncApiPath,
+}: {
+  origin: Origin;
+  config: Config;
+  asyncApiPath: string;
+}): string {
   const key = exampleKey(config);
   const base = origin.http;
   return `A mock task-queue backend for building frontends against. Callers identified by an API key

@@ -17,7 +17,9 @@ export function banner(config: Config, url: string, version: string): string {
 
 /** Shows enough of a key to recognise it, never enough to use it. */
 export function maskKey(key: string): string {
-  return key.length <= 4 ? '*'.repeat(key.length) : `${key.slice(0, 2)}${'*'.repeat(Math.min(8, key.length - 4))}${key.slice(-2)}`;
+  return key.length <= 4
+    ? '*'.repeat(key.length)
+    : `${key.slice(0, 2)}${'*'.repeat(Math.min(8, key.length - 4))}${key.slice(-2)}`;
 }
 
 /** Exit code for `taskmock healthcheck`: 0 when GET /health answers 200 within two seconds. */

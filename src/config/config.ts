@@ -77,19 +77,96 @@ const list: Parser = (raw, label) => {
 };
 
 export const SETTINGS: readonly Setting[] = [
-  { key: 'port', env: 'PORT', flag: 'port', defaultValue: '8700', help: 'TCP port to listen on (0 picks a free one)', parse: integer(0, 65535) },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: 'port',
+    defaultValue: '8700',
+    help: 'TCP port to listen on (0 picks a free one)',
+    parse: integer(0, 65535),
+  },
   { key: 'host', env: 'HOST', flag: 'host', defaultValue: '0.0.0.0', help: 'interface to bind', parse: nonEmpty },
-  { key: 'apiKeys', env: 'API_KEYS', flag: 'api-keys', defaultValue: undefined, help: 'comma-separated API keys (default: demo, with a warning)', parse: list },
-  { key: 'databasePath', env: 'DATABASE_PATH', flag: 'db', defaultValue: 'taskmock.sqlite', help: 'SQLite file, or :memory:', parse: nonEmpty },
-  { key: 'maxWorkspaces', env: 'MAX_WORKSPACES', flag: 'max-workspaces', defaultValue: '4', help: 'existing workspaces per API key', parse: integer(1, 1_000_000) },
-  { key: 'maxWorkspaceConnections', env: 'MAX_WORKSPACE_CONNECTIONS', flag: 'max-workspace-connections', defaultValue: '10', help: 'open WebSockets per workspace', parse: integer(1, 1_000_000) },
-  { key: 'maxRunningWorkspaceTasks', env: 'MAX_RUNNING_WORKSPACE_TASKS', flag: 'max-running-workspace-tasks', defaultValue: '6', help: 'tasks running at once per workspace', parse: integer(1, 1_000_000) },
-  { key: 'maxWorkspaceTasks', env: 'MAX_WORKSPACE_TASKS', flag: 'max-workspace-tasks', defaultValue: '1000', help: 'tasks held per workspace', parse: integer(1, 1_000_000) },
-  { key: 'timeScale', env: 'TIME_SCALE', flag: 'time-scale', defaultValue: '1', help: 'divides every duration and delay (10 = ten times faster)', parse: positiveNumber },
+  {
+    key: 'apiKeys',
+    env: 'API_KEYS',
+    flag: 'api-keys',
+    defaultValue: undefined,
+    help: 'comma-separated API keys (default: demo, with a warning)',
+    parse: list,
+  },
+  {
+    key: 'databasePath',
+    env: 'DATABASE_PATH',
+    flag: 'db',
+    defaultValue: 'taskmock.sqlite',
+    help: 'SQLite file, or :memory:',
+    parse: nonEmpty,
+  },
+  {
+    key: 'maxWorkspaces',
+    env: 'MAX_WORKSPACES',
+    flag: 'max-workspaces',
+    defaultValue: '4',
+    help: 'existing workspaces per API key',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'maxWorkspaceConnections',
+    env: 'MAX_WORKSPACE_CONNECTIONS',
+    flag: 'max-workspace-connections',
+    defaultValue: '10',
+    help: 'open WebSockets per workspace',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'maxRunningWorkspaceTasks',
+    env: 'MAX_RUNNING_WORKSPACE_TASKS',
+    flag: 'max-running-workspace-tasks',
+    defaultValue: '6',
+    help: 'tasks running at once per workspace',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'maxWorkspaceTasks',
+    env: 'MAX_WORKSPACE_TASKS',
+    flag: 'max-workspace-tasks',
+    defaultValue: '1000',
+    help: 'tasks held per workspace',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'timeScale',
+    env: 'TIME_SCALE',
+    flag: 'time-scale',
+    defaultValue: '1',
+    help: 'divides every duration and delay (10 = ten times faster)',
+    parse: positiveNumber,
+  },
   { key: 'seed', env: 'SEED', flag: 'seed', defaultValue: undefined, help: 'makes task durations reproducible', parse: nonEmpty },
-  { key: 'corsOrigins', env: 'CORS_ORIGINS', flag: 'cors-origins', defaultValue: '*', help: 'allowed browser origins, comma-separated, or *', parse: list },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', defaultValue: 'info', help: 'debug, info, warn, error or silent', parse: oneOf('debug', 'info', 'warn', 'error', 'silent') },
-  { key: 'logFormat', env: 'LOG_FORMAT', flag: 'log-format', defaultValue: 'pretty', help: 'pretty or json', parse: oneOf('pretty', 'json') },
+  {
+    key: 'corsOrigins',
+    env: 'CORS_ORIGINS',
+    flag: 'cors-origins',
+    defaultValue: '*',
+    help: 'allowed browser origins, comma-separated, or *',
+    parse: list,
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    flag: 'log-level',
+    defaultValue: 'info',
+    help: 'debug, info, warn, error or silent',
+    parse: oneOf('debug', 'info', 'warn', 'error', 'silent'),
+  },
+  {
+    key: 'logFormat',
+    env: 'LOG_FORMAT',
+    flag: 'log-format',
+    defaultValue: 'pretty',
+    help: 'pretty or json',
+    parse: oneOf('pretty', 'json'),
+  },
 ];
 
 export const DEFAULT_API_KEY = 'demo';
@@ -102,17 +179,18 @@ export interface ParsedCommandLine {
 /** Parses argv (without the program name) and the environment into a command and its Config. */
 export function parseCommandLine(argv: string[], env: Record<string, string | undefined>): ParsedCommandLine {
   const options = Object.fromEntries(SETTINGS.map((setting) => [setting.flag, { type: 'string' as const }]));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (see taskmock --help)`);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new ConfigError(`${(error as Error).message} (see taskmock --help)`);
+    }
+  })();
   const [commandWord, ...extra] = parsed.positionals;
   if (extra.length > 0 || (commandWord && commandWord !== 'serve' && commandWord !== 'healthcheck')) {
     throw new ConfigError(`unknown command "${parsed.positionals.join(' ')}" (see taskmock --help)`);

@@ -24,10 +24,12 @@ export function createLogger({
   write?: (line: string) => void;
 }): Logger {
   const threshold = RANK[level];
-  const emit = (lineLevel: Exclude<LogLevel, 'silent'>) => (message: string, fields: LogFields = {}) => {
-    if (RANK[lineLevel] < threshold) return;
-    write(format === 'json' ? jsonLine(lineLevel, message, fields) : prettyLine(lineLevel, message, fields));
-  };
+  const emit =
+    (lineLevel: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields: LogFields = {}) => {
+      if (RANK[lineLevel] < threshold) return;
+      write(format === 'json' ? jsonLine(lineLevel, message, fields) : prettyLine(lineLevel, message, fields));
+    };
   return {
     enabled: (lineLevel) => RANK[lineLevel] >= threshold,
     debug: emit('debug'),

@@ -16,8 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-export const TASK_NOT_FOUND_MESSAGE =
-  'the task could not be found, it is either being dispatched or has already been dispatched';
+export const TASK_NOT_FOUND_MESSAGE = 'the task could not be found, it is either being dispatched or has already been dispatched';
 
 export const errors = {
   forbidden: () => new ApiError(403, 'forbidden', 'Forbidden'),
@@ -31,8 +30,7 @@ export const errors = {
   tooManyWorkspaces: () => new ApiError(429, 'too_many_workspaces', 'too many workspaces'),
   tooManyTasks: () => new ApiError(429, 'too_many_tasks', 'too many tasks in workspace'),
   tooManyConnections: () => new ApiError(429, 'too_many_connections', 'too many connections in workspace'),
-  bodyTooLarge: (maxBytes: number) =>
-    new ApiError(413, 'body_too_large', `request body is larger than ${maxBytes} bytes`),
+  bodyTooLarge: (maxBytes: number) => new ApiError(413, 'body_too_large', `request body is larger than ${maxBytes} bytes`),
   invalidHandshake: () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake'),
   /** Refused before the upgrade once the server is closing its sockets. */
   shuttingDown: () => new ApiError(503, 'shutting_down', 'server is shutting down'),

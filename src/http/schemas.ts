@@ -16,14 +16,21 @@ type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLi
 
 /** A union of string literals that keeps each literal in its static type. */
 function literalUnion<const T extends readonly string[]>(values: T, options?: SchemaOptions): TUnion<LiteralTuple<T>> {
-  return t.Union(values.map((value) => t.Literal(value)), options) as unknown as TUnion<LiteralTuple<T>>;
+  return t.Union(
+    values.map((value) => t.Literal(value)),
+    options,
+  ) as unknown as TUnion<LiteralTuple<T>>;
 }
 
 export const TaskType = literalUnion(
   TASK_TYPES,
   // A plain union, not t.UnionEnum: Elysia fills a missing UnionEnum field with its first member,
   // which would turn a missing type into gx.tiny instead of a 400.
-  { [COMPONENT_NAME]: 'TaskType', error: 'invalid_task_type', description: 'The fictional machine size; it sets how long the task runs.' },
+  {
+    [COMPONENT_NAME]: 'TaskType',
+    error: 'invalid_task_type',
+    description: 'The fictional machine size; it sets how long the task runs.',
+  },
 );
 
 export const Task = t.Object(
@@ -39,7 +46,15 @@ export const Task = t.Object(
   {
     [COMPONENT_NAME]: 'Task',
     examples: [
-      { id: 1, name: 'resize images', type: 'gx.small', status: 'queued', createdAt: '2026-11-28T11:00:00.000Z', startedAt: null, completedAt: null },
+      {
+        id: 1,
+        name: 'resize images',
+        type: 'gx.small',
+        status: 'queued',
+        createdAt: '2026-11-28T11:00:00.000Z',
+        startedAt: null,
+        completedAt: null,
+      },
     ],
   },
 );
@@ -58,9 +73,7 @@ export const CreateTaskBody = t.Object(
 );
 
 export const WorkspaceQuery = t.Object({
-  api_key: t.Optional(
-    t.String({ description: 'An API key (or send X-API-Key / Authorization: Bearer).', examples: ['demo'] }),
-  ),
+  api_key: t.Optional(t.String({ description: 'An API key (or send X-API-Key / Authorization: Bearer).', examples: ['demo'] })),
   workspace_id: t.Optional(
     t.String({
       pattern: WORKSPACE_ID_PATTERN.source,
@@ -82,7 +95,10 @@ export const ErrorBody = t.Object(
   { [COMPONENT_NAME]: 'Error', examples: [{ message: 'Forbidden', code: 'forbidden' }] },
 );
 
-export const TaskListBody = t.Object({ tasks: t.Array(Task) }, { [COMPONENT_NAME]: 'TaskList', description: 'The workspace\'s tasks, ordered by id ascending.' });
+export const TaskListBody = t.Object(
+  { tasks: t.Array(Task) },
+  { [COMPONENT_NAME]: 'TaskList', description: "The workspace's tasks, ordered by id ascending." },
+);
 export const TaskBody = t.Object({ task: Task }, { [COMPONENT_NAME]: 'TaskCreated', description: 'The new task, `queued`.' });
 
 /**

@@ -31,7 +31,15 @@ export interface LiveCounts {
   scheduledWorkspaces: number;
 }
 
-export function systemRoutes({ startedAt, version, liveCounts }: { startedAt: Date; version: string; liveCounts: () => LiveCounts }) {
+export function systemRoutes({
+  startedAt,
+  version,
+  liveCounts,
+}: {
+  startedAt: Date;
+  version: string;
+  liveCounts: () => LiveCounts;
+}) {
   const index = indexText(version);
   return new Elysia({ name: 'taskmock/system' })
     .get('/', () => new Response(index, { headers: { 'content-type': 'text/plain; charset=utf-8' } }), {
@@ -58,14 +66,17 @@ export function systemRoutes({ startedAt, version, liveCounts }: { startedAt: Da
       }),
       {
         response: {
-          200: t.Object({
-            startedAt: t.String({ format: 'date-time' }),
-            requestedAt: t.String({ format: 'date-time' }),
-            uptimeSeconds: t.Integer(),
-            version: t.String(),
-            openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
-            scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
-          }, { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' }),
+          200: t.Object(
+            {
+              startedAt: t.String({ format: 'date-time' }),
+              requestedAt: t.String({ format: 'date-time' }),
+              uptimeSeconds: t.Integer(),
+              version: t.String(),
+              openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
+              scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
+            },
+            { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' },
+          ),
         },
         detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },
       },

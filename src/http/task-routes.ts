@@ -82,30 +82,42 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
       {
         query: WorkspaceQuery,
         response: { 200: TaskListBody, ...errorResponses(...KEY_ERRORS) },
-        detail: { ...DOCS, summary: 'List the workspace\'s tasks', description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.' },
+        detail: {
+          ...DOCS,
+          summary: "List the workspace's tasks",
+          description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.',
+        },
       },
     )
-    .post('/tasks', async ({ workspace, body }) => {
-      return { task: await service.create(workspace, body) };
-    }, {
-      parse: parseJsonObject,
-      query: WorkspaceQuery,
-      body: CreateTaskBody,
-      response: {
-        200: TaskBody,
-        ...errorResponses(
-          ...KEY_ERRORS,
-          errors.invalidBody(),
-          errors.nameRequired(),
-          errors.nameTooLong(MAX_NAME_LENGTH),
-          errors.invalidTaskType(),
-          errors.bodyTooLarge(MAX_BODY_BYTES),
-          errors.tooManyWorkspaces(),
-          errors.tooManyTasks(),
-        ),
+    .post(
+      '/tasks',
+      async ({ workspace, body }) => {
+        return { task: await service.create(workspace, body) };
       },
-      detail: { ...DOCS, summary: 'Create a task', description: 'The task starts `queued`; the scheduler starts it at the earliest 1 s later (divided by TIME_SCALE).' },
-    })
+      {
+        parse: parseJsonObject,
+        query: WorkspaceQuery,
+        body: CreateTaskBody,
+        response: {
+          200: TaskBody,
+          ...errorResponses(
+            ...KEY_ERRORS,
+            errors.invalidBody(),
+            errors.nameRequired(),
+            errors.nameTooLong(MAX_NAME_LENGTH),
+            errors.invalidTaskType(),
+            errors.bodyTooLarge(MAX_BODY_BYTES),
+            errors.tooManyWorkspaces(),
+            errors.tooManyTasks(),
+          ),
+        },
+        detail: {
+          ...DOCS,
+          summary: 'Create a task',
+          description: 'The task starts `queued`; the scheduler starts it at the earliest 1 s later (divided by TIME_SCALE).',
+        },
+      },
+    )
     .post(
       '/tasks/flush',
       async ({ workspace, set }) => {
@@ -115,7 +127,12 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
       {
         query: WorkspaceQuery,
         response: { 204: noContent(), ...errorResponses(...KEY_ERRORS) },
-        detail: { ...DOCS, summary: 'Remove every dispatched task', description: 'Deletes running and completed tasks; running ones are cancelled and free their slots at once. Queued tasks stay.' },
+        detail: {
+          ...DOCS,
+          summary: 'Remove every dispatched task',
+          description:
+            'Deletes running and completed tasks; running ones are cancelled and free their slots at once. Queued tasks stay.',
+        },
       },
     )
     .delete(
@@ -128,7 +145,11 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
         query: WorkspaceQuery,
         params: TaskIdParams,
         response: { 204: noContent(), ...errorResponses(...KEY_ERRORS, errors.invalidTaskId(), errors.taskNotFound()) },
-        detail: { ...DOCS, summary: 'Delete a queued task', description: 'Only a task that is still queued can be deleted; once dispatched it answers 404.' },
+        detail: {
+          ...DOCS,
+          summary: 'Delete a queued task',
+          description: 'Only a task that is still queued can be deleted; once dispatched it answers 404.',
+        },
       },
     );
 }

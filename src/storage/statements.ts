@@ -26,8 +26,6 @@ export function toTask(row: TaskRow): Task {
   };
 }
 
-export type Statements = ReturnType<typeof prepareStatements>;
-
 /** The statements' text, exported so tests can ask SQLite how it plans the very same queries. */
 export const SQL = {
   bumpTaskId: `INSERT INTO workspaces (key_hash, workspace_id, last_task_id) VALUES (?1, ?2, 1)

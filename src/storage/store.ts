@@ -2,7 +2,7 @@
 // the turn's group commit (commit-batch.ts), so it is durable only once that batch commits; the
 // store itself never commits. Returns plain domain values.
 import type { Database } from 'bun:sqlite';
-import { type Task, type TaskType, type WorkspaceRef } from '../domain/model.ts';
+import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';

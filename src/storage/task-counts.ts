@@ -6,8 +6,6 @@ import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 /** Workspaces whose task count is kept in memory (least recently counted ones are dropped). */
 const MAX_REMEMBERED_COUNTS = 1000;
 
-export type TaskCounts = ReturnType<typeof createTaskCounts>;
-
 export function createTaskCounts(countInDatabase: (ref: WorkspaceRef) => number) {
   const counts = new Map<string, number>();
 

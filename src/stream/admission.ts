@@ -32,8 +32,6 @@ function assertValidHandshake(headers: Fields): void {
   if (headers['sec-websocket-version']?.trim() !== '13') throw errors.invalidHandshake();
 }
 
-export type Admission = ReturnType<typeof createAdmission>;
-
 export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspaces; maxWorkspaceConnections: number }) {
   const { keyRing, workspaces, maxWorkspaceConnections } = options;
 

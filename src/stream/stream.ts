@@ -63,8 +63,6 @@ export interface LiveStreamOptions {
   logger: Logger;
 }
 
-export type LiveStream = ReturnType<typeof createLiveStream>;
-
 export function createLiveStream(options: LiveStreamOptions) {
   const { snapshots, logger, batch } = options;
   const admission = createAdmission(options);
