@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     });
     for (const [path, type] of [
       ['/swagger', 'text/html'],
+      ['/docs/stream', 'text/html'],
       ['/swagger/json', 'application/json'],
       ['/asyncapi.json', 'application/json'],
       ['/swagger/assets/swagger-ui-bundle.js', 'javascript'],

@@ -198,6 +198,35 @@ describe('the docs describe the server they come from', () => {
   });
 });
 
+describe('the stream page at /docs/stream', () => {
+  test("explains the frames with this server's host and limits, and loads nothing from another host", async () => {
+    const custom = testTaskmock(['--max-workspace-connections', '3', '--max-workspaces', '2']);
+    try {
+      const response = await custom.app.handle(new Request('http://127.0.0.1:9555/docs/stream'));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      const html = await response.text();
+      expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+      expect(html).toContain('ws://127.0.0.1:9555/ws/tasks?api_key=demo&#38;workspace_id=default');
+      expect(html).toContain('bun -e');
+      expect(html).toContain('3 sockets per workspace');
+      expect(html).toContain('2 workspaces per key');
+      expect(html).toContain('At once on open');
+      expect(html).toContain('<option selected>list</option>');
+      expect(html).toContain('id="connect"');
+      for (const link of ['/swagger', '/asyncapi.json', '/']) expect(html).toContain(`href="${link}"`);
+    } finally {
+      custom.close();
+    }
+  });
+
+  test('the docs and the AsyncAPI document link the stream page', async () => {
+    expect(await (await get('/swagger')).text()).toContain('href="/docs/stream"');
+    expect((await (await get('/swagger/json')).json()).info.description).toContain('(/docs/stream)');
+    expect((await (await get('/asyncapi.json')).json()).info.description).toContain('http://localhost/docs/stream');
+  });
+});
+
 describe('AsyncAPI at /asyncapi.json', () => {
   test('parses as AsyncAPI 3 with no error diagnostics', async () => {
     const response = await get('/asyncapi.json');
@@ -248,5 +277,27 @@ describe('the docs UI at /swagger', () => {
     const text = await (await get('/')).text();
     expect(text).toContain('/swagger');
     expect(text).toContain('/asyncapi.json');
+    expect(text).toContain('/docs/stream');
+  });
+
+  test.each<Record<string, string>>([{}, { accept: '*/*' }, { accept: 'application/json' }])(
+    'GET / answers curl and scripts in plain text (%o)',
+    async (headers) => {
+      const response = await taskmock.request('GET', '/', { headers });
+      expect(response.headers.get('content-type')).toStartWith('text/plain');
+      expect(await response.text()).toStartWith('taskmock ');
+    },
+  );
+
+  test('GET / answers a browser with an HTML index linking every document', async () => {
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const response = await taskmock.request('GET', '/', { headers: { accept } });
+    expect(response.headers.get('content-type')).toStartWith('text/html');
+    expect(response.headers.get('vary')).toContain('Accept');
+    const links = [...(await response.text()).matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
+    expect(links).toEqual(
+      expect.arrayContaining(['/swagger', '/docs/stream', '/asyncapi.json', '/swagger/json', '/stats', '/health']),
+    );
+    for (const link of links) expect({ link, status: (await get(link!)).status }).toEqual({ link, status: 200 });
   });
 });

@@ -109,9 +109,11 @@ export interface AsyncApiOptions {
   protocol: 'ws' | 'wss';
   /** The key examples show (`demo`, or a placeholder on a server with its own keys). */
   exampleKey: string;
+  /** The stream's human-readable page, with a live console. */
+  streamPagePath: string;
 }
 
-export function asyncApiDocument({ version, host, protocol, exampleKey }: AsyncApiOptions) {
+export function asyncApiDocument({ version, host, protocol, exampleKey, streamPagePath }: AsyncApiOptions) {
   const http = `${protocol === 'wss' ? 'https' : 'http'}://${host}`;
   return {
     asyncapi: '3.0.0',
@@ -125,7 +127,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey }: AsyncA
         'are ignored (oversized ones close the socket); idle sockets are kept alive with pings; the server',
         'closes sockets with code 1001 when it shuts down.',
         '',
-        'Try it from a terminal:',
+        `Explained for humans, with a live console, at ${http}${streamPagePath}. From a terminal:`,
         `\`bun -e "new WebSocket('${protocol}://${host}/ws/tasks?api_key=${exampleKey}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"\``,
         '',
         'The REST API is described by the OpenAPI document at `/swagger/json` (interactive docs at `/swagger`).',

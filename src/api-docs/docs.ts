@@ -15,9 +15,8 @@ import { apiDescription, exampleKey } from './overview.ts';
 import { errors } from '../domain/errors.ts';
 import { errorResponse } from '../http/http-errors.ts';
 
-export const DOCS_PATH = '/swagger';
-export const OPENAPI_PATH = '/swagger/json';
-export const ASYNCAPI_PATH = '/asyncapi.json';
+import { ASYNCAPI_PATH, DOCS_PATH, OPENAPI_PATH, STREAM_PAGE_PATH } from './paths.ts';
+import { streamPage } from './stream-page.ts';
 const ASSETS_PATH = '/swagger/assets';
 
 const ASSETS: Record<string, { path: string; type: string }> = {
@@ -67,7 +66,8 @@ function page(version: string): string {
   <nav class="taskmock-bar">
     <strong>taskmock ${version}</strong>
     <a href="${OPENAPI_PATH}">OpenAPI 3 (JSON)</a>
-    <a href="${ASYNCAPI_PATH}">WebSocket /ws/tasks: AsyncAPI 3 (JSON)</a>
+    <a href="${STREAM_PAGE_PATH}">The live stream /ws/tasks: page and console</a>
+    <a href="${ASYNCAPI_PATH}">AsyncAPI 3 (JSON)</a>
     <a href="/">index</a>
   </nav>
   <div id="swagger-ui"></div>
@@ -87,6 +87,10 @@ function page(version: string): string {
 </html>
 `;
 }
+
+const STREAM_PAGE_LINKS = { docs: DOCS_PATH, openApi: OPENAPI_PATH, asyncApi: ASYNCAPI_PATH };
+
+const htmlResponse = (html: string) => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 
 function serveAsset(name: string): Response {
   const asset = ASSETS[name];
@@ -132,16 +136,29 @@ function openApiPlugin(version: string, config: Config) {
 export function docs({ version, config }: { version: string; config: Config }) {
   const html = page(version);
   return new Elysia({ name: 'taskmock/docs' })
-    .get(DOCS_PATH, () => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }), {
+    .get(DOCS_PATH, () => htmlResponse(html), {
       detail: { hide: true },
     })
+    .get(
+      STREAM_PAGE_PATH,
+      ({ request }) => htmlResponse(streamPage({ version, config, origin: requestOrigin(request), links: STREAM_PAGE_LINKS })),
+      {
+        detail: { hide: true },
+      },
+    )
     .get(`${ASSETS_PATH}/:name`, ({ params }) => serveAsset(params.name), { detail: { hide: true } })
     .get(
       ASYNCAPI_PATH,
       ({ request }) => {
         const origin = requestOrigin(request);
         const protocol = origin.ws.startsWith('wss') ? 'wss' : 'ws';
-        return asyncApiDocument({ version, host: origin.host, protocol, exampleKey: exampleKey(config) });
+        return asyncApiDocument({
+          version,
+          host: origin.host,
+          protocol,
+          exampleKey: exampleKey(config),
+          streamPagePath: STREAM_PAGE_PATH,
+        });
       },
       { detail: { hide: true } },
     )

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { DEFAULT_API_KEY } from '../config/config.ts';
 import { durationsInForce, limitsMarkdown } from './limits.ts';
 import type { Origin } from './origin.ts';
+import { STREAM_PAGE_PATH } from './paths.ts';
 
 /** The key examples use: `demo` when the server runs on it, a placeholder otherwise (keys are never shown). */
 export function exampleKey(config: Config): string {
@@ -37,8 +38,9 @@ curl -X DELETE '${base}/tasks/1?api_key=${key}'
 curl -X POST '${base}/tasks/flush?api_key=${key}'
 \`\`\`
 
-**The live stream** \`GET /ws/tasks\` (a WebSocket, which OpenAPI cannot describe) is documented by the
-AsyncAPI 3 document at [${asyncApiPath}](${asyncApiPath}). From a terminal:
+**The live stream** \`GET /ws/tasks\` (a WebSocket, which OpenAPI cannot describe): what it sends and
+when, with a live console, on [the stream page](${STREAM_PAGE_PATH}); the machine-readable AsyncAPI 3
+document is at [${asyncApiPath}](${asyncApiPath}). From a terminal:
 
 \`\`\`sh
 bun -e "new WebSocket('${origin.ws}/ws/tasks?api_key=${key}&workspace_id=default').onmessage = (e) => console.log(e.data)"

@@ -1,35 +1,16 @@
-// The endpoints that need no API key: the plain-text index, /stats and /health.
+// The endpoints that need no API key: the index (plain text, or HTML for a browser), /stats and /health.
 import { Elysia, t } from 'elysia';
-import { DEFAULT_WORKSPACE_ID, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
+import { indexHtml, indexText, wantsHtml } from './index-page.ts';
 import { COMPONENT_NAME } from './schemas.ts';
-
-export function indexText(version: string): string {
-  return [
-    `taskmock ${version}: a mock task queue for building frontends against`,
-    '',
-    'Every task endpoint takes ?api_key=KEY (or X-API-Key / Authorization: Bearer) and',
-    `an optional ?workspace_id=ID (default "${DEFAULT_WORKSPACE_ID}", pattern ${WORKSPACE_ID_PATTERN.source}).`,
-    '',
-    '  GET    /tasks           list the workspace\'s tasks          200 {"tasks": Task[]}',
-    '  POST   /tasks           create {"name", "type"}            200 {"task": Task}',
-    '  DELETE /tasks/:id       delete a task still queued         204',
-    '  POST   /tasks/flush     remove running and completed tasks 204',
-    '  GET    /ws/tasks        WebSocket: the task list on every change',
-    '  GET    /stats           server start time and request time',
-    '  GET    /health          liveness probe',
-    '',
-    'Task types: gx.tiny gx.micro gx.small gx.medium gx.large gx.heavy',
-    '',
-    'Docs: /swagger (interactive), /swagger/json (OpenAPI 3), /asyncapi.json (the WebSocket, AsyncAPI 3)',
-    '',
-  ].join('\n');
-}
 
 /** What the server is doing right now, for /stats. */
 export interface LiveCounts {
   openSockets: number;
   scheduledWorkspaces: number;
 }
+
+const page = (body: string, type: string) =>
+  new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
 
 export function systemRoutes({
   startedAt,
@@ -40,17 +21,20 @@ export function systemRoutes({
   version: string;
   liveCounts: () => LiveCounts;
 }) {
-  const index = indexText(version);
+  const text = indexText(version);
+  const html = indexHtml(version);
   return new Elysia({ name: 'taskmock/system' })
-    .get('/', () => new Response(index, { headers: { 'content-type': 'text/plain; charset=utf-8' } }), {
+    .get('/', ({ request }) => (wantsHtml(request) ? page(html, 'text/html') : page(text, 'text/plain')), {
       detail: {
-        summary: 'Plain-text index of the endpoints',
+        summary: 'Index of the endpoints and the docs',
+        description:
+          'Plain text for curl and scripts; a linked HTML page when the `Accept` header asks for `text/html` (a browser).',
         tags: ['system'],
         security: [],
         responses: {
           200: {
             description: 'The banner, the endpoints and where the docs are.',
-            content: { 'text/plain': { schema: { type: 'string' }, example: index } },
+            content: { 'text/plain': { schema: { type: 'string' }, example: text }, 'text/html': { schema: { type: 'string' } } },
           },
         },
       },

@@ -1,0 +1,65 @@
+// What the stream sends, per format, as the stream page explains it and its console offers it.
+// A new format (SPEC §12: envelope, patch) is one more entry here; the page and the console's
+// format menu follow.
+import type { Config } from '../config/config.ts';
+import { formatDuration, streamResendMs } from './limits.ts';
+
+export interface StreamFormat {
+  /** The `format` query value; the default one is sent without it. */
+  name: string;
+  isDefault: boolean;
+  summary: string;
+  /** When frames are sent, in order: one sentence each. */
+  sends: string[];
+  example: unknown;
+}
+
+const EXAMPLE_LIST = [
+  {
+    id: 1,
+    name: 'resize images',
+    type: 'gx.small',
+    status: 'completed',
+    createdAt: '2026-11-28T11:00:00.000Z',
+    startedAt: '2026-11-28T11:00:01.000Z',
+    completedAt: '2026-11-28T11:00:07.412Z',
+  },
+  {
+    id: 2,
+    name: 'send report',
+    type: 'gx.tiny',
+    status: 'queued',
+    createdAt: '2026-11-28T11:00:09.000Z',
+    startedAt: null,
+    completedAt: null,
+  },
+];
+
+function tickSentence(config: Config): string[] {
+  const resend = streamResendMs(config);
+  if (resend === undefined) return [];
+  if (resend === 0)
+    return ['No periodic resend on this server (`STREAM_RESEND_MS` is 0): frames come only on open and on change.'];
+  return [
+    `Every ${formatDuration(resend)} (\`STREAM_RESEND_MS\`, real time) the current list again, changed or not: ` +
+      'the one-second tick of the original API, for UIs that redraw on it or treat silence as a dead link.',
+  ];
+}
+
+export function streamFormats(config: Config): StreamFormat[] {
+  return [
+    {
+      name: 'list',
+      isDefault: true,
+      summary: "The original API's frames: the workspace's whole task list, a JSON `Array<Task>`, ordered by id.",
+      sends: [
+        'At once on open: the current list (`[]` for an empty workspace).',
+        'After every change in the workspace (create, start, complete, delete, flush): the whole list again. ' +
+          'Changes made in the same instant are coalesced into one frame; none is ever missed, and the last ' +
+          'frame always equals what `GET /tasks` answers.',
+        ...tickSentence(config),
+      ],
+      example: EXAMPLE_LIST,
+    },
+  ];
+}
