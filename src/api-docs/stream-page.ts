@@ -112,7 +112,7 @@ growing delay. The full list is in the <a href="${links.asyncApi}">AsyncAPI docu
 
 <h2>From a terminal</h2>
 <pre>bun -e "new WebSocket('${escapeHtml(url)}').onmessage = (e) => console.log(e.data)"
-node -e "new WebSocket('${escapeHtml(url)}').onmessage = (e) => console.log(e.data)"   # Node.js 22 or later</pre>
+node -e "new WebSocket('${escapeHtml(url)}').onmessage = (e) => console.log(e.data)"   # Node.js 22+ (on 20: node --experimental-websocket -e …)</pre>
 </main>
 <script>const STREAM = ${JSON.stringify(settings).replace(/</g, '\\u003c')};
 ${STREAM_PAGE_SCRIPT}</script>
