@@ -67,7 +67,8 @@ export function indexHtml(version: string): string {
 <h2>Docs</h2>
 <ul>${docs.join('')}</ul>
 <h2>Endpoints</h2>
-<p>${escapeHtml(KEY_LINE)} ${escapeHtml(WORKSPACE_LINE)}</p>
+<p>Every task endpoint takes <code>?api_key=KEY</code> (or <code>X-API-Key</code> / <code>Authorization: Bearer</code>)
+and an optional <code>?workspace_id=ID</code> (default <code>${DEFAULT_WORKSPACE_ID}</code>, pattern <code>${escapeHtml(WORKSPACE_ID_PATTERN.source)}</code>).</p>
 <table>${rows.join('')}</table>
 <p>Task types: ${TASK_TYPES.map((type) => `<code>${type}</code>`).join(' ')}</p>
 </body>
