@@ -196,3 +196,17 @@ browserTest(
   },
   60_000,
 );
+
+browserTest(
+  "a link to the stream page can carry the console's key and workspace",
+  async () => {
+    const { page } = await offlinePage({ width: 1100, height: 900 });
+    await page.goto(`${base}/docs/stream?api_key=${TEAM_KEY}&workspace_id=shared`, { waitUntil: 'networkidle' });
+    expect(await page.locator('#key').inputValue()).toBe(TEAM_KEY);
+    expect(await page.locator('#workspace').inputValue()).toBe('shared');
+    await page.locator('#connect').click();
+    await page.locator('#frames li.frame', { hasText: '0 tasks' }).waitFor({ timeout: 10_000 });
+    await page.close();
+  },
+  60_000,
+);

@@ -168,7 +168,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
               type: 'object',
               required: ['api_key'],
               properties: {
-                api_key: { type: 'string', description: 'One of the configured API keys.', examples: ['demo'] },
+                api_key: { type: 'string', description: 'One of the configured API keys.', examples: [exampleKey] },
                 workspace_id: {
                   type: 'string',
                   pattern: WORKSPACE_ID_PATTERN.source,

@@ -109,6 +109,12 @@ function connect() {
   };
 }
 
+// A link can carry the console's settings: /docs/stream?api_key=KEY&workspace_id=ID&format=NAME.
+const preset = new URLSearchParams(location.search);
+if (preset.get('api_key')) $('key').value = preset.get('api_key');
+if (preset.get('workspace_id')) $('workspace').value = preset.get('workspace_id');
+if (STREAM.formats.some((f) => f.name === preset.get('format'))) $('format').value = preset.get('format');
+
 $('console').addEventListener('submit', (event) => {
   event.preventDefault();
   if (socket) socket.close(1000, 'closed from the console');
