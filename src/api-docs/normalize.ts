@@ -40,6 +40,9 @@ function normalizeResponse({ description, headers, content, links, examples }: J
   };
 }
 
+/** Where a credential travels; header names are case-insensitive. */
+const slot = (place: string, name: string) => `${place}:${place === 'header' ? name.toLowerCase() : name}`;
+
 /**
  * `in:name` of every API-key security scheme. A query parameter that repeats one (`api_key`) is
  * left out of the operations: Swagger UI would pre-fill it with its example and send it beside, and
@@ -47,7 +50,7 @@ function normalizeResponse({ description, headers, content, links, examples }: J
  */
 function credentialSlots(document: Json): Set<string> {
   const schemes = Object.values<Json>(document.components?.securitySchemes ?? {});
-  return new Set(schemes.filter((scheme) => scheme.type === 'apiKey').map((scheme) => `${scheme.in}:${scheme.name}`));
+  return new Set(schemes.filter((scheme) => scheme.type === 'apiKey').map((scheme) => slot(scheme.in, scheme.name)));
 }
 
 /** Normalizes the document in place (it is a fresh copy per request) and returns it. */
@@ -57,7 +60,7 @@ export function normalizeOpenApi(document: Json): Json {
     for (const operation of Object.values<Json>(operations)) {
       const secured = Array.isArray(operation.security) && operation.security.length > 0;
       operation.parameters = operation.parameters
-        ?.filter((parameter: Json) => !(secured && credentials.has(`${parameter.in}:${parameter.name}`)))
+        ?.filter((parameter: Json) => !(secured && credentials.has(slot(parameter.in, parameter.name))))
         .map(({ examples, ...parameter }: Json) => ({
           ...parameter,
           schema: plainSchema(parameter.schema),
