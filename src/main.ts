@@ -53,9 +53,11 @@ if (command === 'help') {
     // change is already committed, so leaving without the last goodbyes loses nothing.
     setTimeout(() => {
       taskmock?.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
+      taskmock?.logger.flush();
       process.exit(0);
     }, SHUTDOWN_GRACE_MS).unref();
     await taskmock.shutdown();
+    taskmock.logger.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -59,7 +59,7 @@ test('scheduler progress reads the index of unfinished tasks, not every complete
   try {
     // The store's own statements, as it prepares them.
     for (const sql of [SQL.runningSummary, SQL.firstQueued]) {
-      const plan = db.query(`EXPLAIN QUERY PLAN ${sql}`).all('h', 'w') as { detail: string }[];
+      const plan = db.query(`EXPLAIN QUERY PLAN ${sql}`).all(1) as { detail: string }[];
       expect(plan.map((row) => row.detail).join()).toContain('tasks_unfinished');
     }
     // And the store prepares them (INDEXED BY fails at prepare if the index is unusable).

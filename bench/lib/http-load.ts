@@ -10,6 +10,8 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   seconds: number;
+  /** Paths (with query) to cycle through round-robin on `url`'s host instead of `url` alone (wrk only). */
+  paths?: readonly string[];
 }
 
 export interface LoadResult {
@@ -48,6 +50,7 @@ async function runWrk(wrk: string, spec: LoadSpec): Promise<LoadResult> {
         `wrk.method = "${spec.method}"`,
         spec.body === undefined ? '' : `wrk.body = ${JSON.stringify(spec.body)}`,
         spec.body === undefined ? '' : 'wrk.headers["Content-Type"] = "application/json"',
+        ...roundRobin(spec.paths),
       ].join('\n'),
     );
     const cmd = [wrk, '-t1', `-c${spec.connections}`, `-d${spec.seconds}s`, '--latency', '-s', script, spec.url];
@@ -60,7 +63,21 @@ async function runWrk(wrk: string, spec: LoadSpec): Promise<LoadResult> {
   }
 }
 
+/** Lua for wrk: each request takes the next path (one wrk thread, so one shared counter). */
+function roundRobin(paths: readonly string[] | undefined): string[] {
+  if (!paths || paths.length === 0) return [];
+  return [
+    `local paths = { ${paths.map((path) => JSON.stringify(path)).join(', ')} }`,
+    'local next = 0',
+    'request = function()',
+    '  next = next % #paths + 1',
+    '  return wrk.format(nil, paths[next])',
+    'end',
+  ];
+}
+
 async function runBunLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.paths) throw new Error('round-robin paths need wrk (apt-get install wrk)');
   const child = spawnChild([BUN, 'bench/load/http-load.ts', JSON.stringify(spec)]);
   return lastJsonLine<LoadResult>(child);
 }

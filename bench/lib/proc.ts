@@ -9,7 +9,7 @@ export const BUN = process.execPath;
 export const ROOT = join(import.meta.dir, '..', '..');
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export type Child = Subprocess<'ignore' | 'pipe', 'pipe', 'inherit' | 'pipe'>;
+export type Child = Subprocess<'ignore' | 'pipe', 'pipe', any>;
 
 /** A port nobody listens on right now (the kernel picks it; released at once). */
 export function freePort(): number {
@@ -24,14 +24,20 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function spawnChild(cmd: string[], env: Record<string, string> = {}, cwd = ROOT): Child {
+/** `stderr` defaults to this terminal; a server's log can go to a file instead. */
+export function spawnChild(
+  cmd: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+  stderr: 'inherit' | ReturnType<typeof Bun.file> = 'inherit',
+): Child {
   return Bun.spawn({
     cmd,
     cwd,
     env: { ...process.env, ...env },
     stdin: 'ignore',
     stdout: 'pipe',
-    stderr: 'inherit',
+    stderr,
   }) as Child;
 }
 

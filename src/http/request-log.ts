@@ -3,21 +3,30 @@
 import { Elysia } from 'elysia';
 import type { Logger } from '../config/logger.ts';
 
+/** Where the request's start time rides on Elysia's per-request context (no side table). */
+const STARTED_AT = Symbol('startedAt');
+type Timed = { [STARTED_AT]?: number };
+
+/** The path of a request URL, without the query string (it may hold the API key). */
+function pathOf(url: string): string {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const queryStart = url.indexOf('?', pathStart);
+  return queryStart === -1 ? url.slice(pathStart) : url.slice(pathStart, queryStart);
+}
+
 export const requestLog = (logger: Logger) => {
-  const startedAt = new WeakMap<Request, number>();
   // Below `info` no hook is registered at all: an after-response hook costs Elysia about 10% of
   // its throughput on every request even when it returns at once (measured by `bun run bench`).
   if (!logger.enabled('info')) return new Elysia({ name: 'taskmock/request-log' });
   return new Elysia({ name: 'taskmock/request-log' })
-    .onRequest(({ request }) => void startedAt.set(request, performance.now()))
-    .onAfterResponse({ as: 'global' }, ({ request, set }) => {
-      const began = startedAt.get(request);
-      const url = request.url;
-      const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-      const queryStart = url.indexOf('?', pathStart);
-      logger.info(`${request.method} ${url.slice(pathStart, queryStart === -1 ? undefined : queryStart)}`, {
-        status: typeof set.status === 'number' ? set.status : 200,
-        ms: began === undefined ? undefined : Number((performance.now() - began).toFixed(1)),
-      });
+    .onRequest((context) => {
+      (context as Timed)[STARTED_AT] = performance.now();
+    })
+    .onAfterResponse({ as: 'global' }, (context) => {
+      const { request, set } = context;
+      const began = (context as Timed)[STARTED_AT];
+      // Tenths of a millisecond, without toFixed's string round trip.
+      const ms = began === undefined ? undefined : Math.round((performance.now() - began) * 10) / 10;
+      logger.info(`${request.method} ${pathOf(request.url)}`, { status: typeof set.status === 'number' ? set.status : 200, ms });
     });
 };

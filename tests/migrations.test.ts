@@ -1,0 +1,59 @@
+// Databases made by earlier versions open with their tasks, ids and workspaces intact.
+import { afterEach, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { join } from 'node:path';
+import { hashKey } from '../src/domain/keys.ts';
+import { createCommitBatch } from '../src/storage/commit-batch.ts';
+import { openDatabase } from '../src/storage/database.ts';
+import { createStore } from '../src/storage/store.ts';
+import { tempDir } from './helpers.ts';
+
+const dirs: { cleanup: () => void }[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.cleanup();
+});
+
+/** The schema as version 1 (taskmock 0.1.0) wrote it: text keys in every task row. */
+const VERSION_1 = `CREATE TABLE workspaces (key_hash TEXT NOT NULL, workspace_id TEXT NOT NULL, last_task_id INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (key_hash, workspace_id)) WITHOUT ROWID;
+   CREATE TABLE tasks (key_hash TEXT NOT NULL, workspace_id TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,
+     type TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed')), created_at INTEGER NOT NULL,
+     started_at INTEGER, ends_at INTEGER, completed_at INTEGER, PRIMARY KEY (key_hash, workspace_id, id)) WITHOUT ROWID;
+   CREATE INDEX tasks_unfinished ON tasks (key_hash, workspace_id, status) WHERE status != 'completed';
+   PRAGMA user_version = 1;`;
+
+test('a version-1 database keeps its tasks, their states and the next id of each workspace', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const path = join(dir.path, 'v1.sqlite');
+  const old = new Database(path, { create: true });
+  old.run(VERSION_1);
+  const key = hashKey('demo');
+  old.run(`INSERT INTO workspaces VALUES ('${key}', 'default', 5), ('${key}', 'other', 1)`);
+  old.run(`INSERT INTO tasks VALUES
+     ('${key}', 'default', 2, 'done', 'gx.tiny', 'completed', 1000, 2000, 2500, 2500),
+     ('${key}', 'default', 4, 'busy', 'gx.heavy', 'running', 1000, 3000, 90000, NULL),
+     ('${key}', 'default', 5, 'waits', 'gx.small', 'queued', 1000, NULL, NULL, NULL)`);
+  old.close();
+
+  const db = openDatabase(path);
+  const batch = createCommitBatch(db);
+  const store = createStore(db, batch);
+  const ref = { keyHash: key, workspaceId: 'default' };
+  expect(store.listTasks(ref).map((task) => [task.id, task.name, task.status])).toEqual([
+    [2, 'done', 'completed'],
+    [4, 'busy', 'running'],
+    [5, 'waits', 'queued'],
+  ]);
+  expect(store.progress(ref)).toEqual({
+    running: 1,
+    nextEndAt: 90000,
+    firstQueued: { id: 5, type: 'gx.small', createdAt: 1000 },
+  });
+  // Ids go on from the stored counter, never from what is left in the table.
+  expect(store.createTask(ref, 'next', 'gx.tiny', 5000).id).toBe(6);
+  expect(store.createTask({ keyHash: key, workspaceId: 'other' }, 'next', 'gx.tiny', 5000).id).toBe(2);
+  expect(store.workspaceIdsWithTasks(key).sort()).toEqual(['default', 'other']);
+  batch.commitNow();
+  db.close();
+});
