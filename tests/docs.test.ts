@@ -33,7 +33,7 @@ describe('OpenAPI at /swagger/json', () => {
     expect(document.info.title).toBe('taskmock');
     const result = await validate(structuredClone(document));
     expect(result.valid ? [] : result.errors).toEqual([]);
-  });
+  }, 30_000);
 
   test.each(ENDPOINTS)('documents $method $path with its statuses', async ({ path, method, statuses }) => {
     const document = await (await get('/swagger/json')).json();
@@ -237,7 +237,8 @@ describe('AsyncAPI at /asyncapi.json', () => {
     expect(errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message} at ${diagnostic.path.join('.')}`)).toEqual([]);
     expect(document).toBeDefined();
     expect(document!.version()).toBe('3.0.0');
-  });
+    // The parser loads its rule sets on first use: seconds on a busy machine.
+  }, 30_000);
 
   test('describes /ws/tasks, its query parameters, the Task list and the refusals', async () => {
     const document = await (await get('/asyncapi.json')).json();
