@@ -1,0 +1,191 @@
+// SPEC §14: three taskmock instances behind nginx with the shipped deploy/nginx.conf. Each key's
+// traffic, whichever way it carries the key, must land on the one instance holding its state.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { tenantOf } from '../src/domain/tenant.ts';
+import { buildTaskmock } from '../src/server.ts';
+import { buildRequest, eventually, silentLogger, testConfig } from './helpers.ts';
+import { nginxBinary, startCluster, type Cluster } from './scale-out-cluster.ts';
+
+const KEYS = Array.from({ length: 12 }, (_, i) => `cand-${String(i + 1).padStart(2, '0')}`);
+const ADMIN_KEY = 'scale-out-admin';
+type Source = 'query' | 'header' | 'bearer';
+const SOURCES: Source[] = ['query', 'header', 'bearer'];
+
+if (!nginxBinary) console.warn('scale-out.test.ts skipped: nginx is not installed (.ci/run installs it)');
+
+/** Whether this build has hosted mode (SPEC §13): without it, /admin/keys answers 404. */
+async function hostedModeAvailable(): Promise<boolean> {
+  const probe = buildTaskmock(testConfig([], { ADMIN_KEY }), { logger: silentLogger });
+  try {
+    const response = await probe.app.handle(buildRequest('GET', '/admin/keys', { headers: { 'X-Admin-Key': ADMIN_KEY } }));
+    return response.status !== 404;
+  } finally {
+    probe.close();
+  }
+}
+const adminAvailable = await hostedModeAvailable();
+if (!adminAvailable) console.warn('scale-out.test.ts: no hosted mode yet (/admin/keys answers 404): issued-key checks skipped');
+
+function withKey(path: string, key: string, source: Source): [string, Record<string, string>] {
+  if (source === 'query') return [`${path}${path.includes('?') ? '&' : '?'}api_key=${key}`, {}];
+  return [path, source === 'header' ? { 'X-API-Key': key } : { Authorization: `Bearer ${key}` }];
+}
+
+describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
+  let cluster: Cluster;
+  /** Index of the instance holding each configured key, found by asking the instances directly. */
+  const owner = new Map<string, number>();
+
+  const viaProxy = (method: string, path: string, key: string, source: Source, body?: unknown) => {
+    const [url, headers] = withKey(path, key, source);
+    return fetch(`${cluster.url}${url}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  };
+  const create = (key: string, source: Source, name: string) =>
+    viaProxy('POST', '/tasks', key, source, { name, type: 'gx.heavy' });
+  const namesVia = async (key: string, source: Source) =>
+    ((await (await viaProxy('GET', '/tasks', key, source)).json()) as { tasks: { name: string }[] }).tasks.map((t) => t.name);
+  /** Two keys held by different instances. */
+  const keysOnTwoInstances = (): [string, string] => {
+    const first = KEYS[0]!;
+    const second = KEYS.find((key) => owner.get(key) !== owner.get(first));
+    if (!second) throw new Error('every key landed on one instance');
+    return [first, second];
+  };
+  const namesOn = async (instance: number, key: string) => {
+    const response = await fetch(`http://127.0.0.1:${cluster.instances[instance]!.port}/tasks?api_key=${key}`);
+    return ((await response.json()) as { tasks: { name: string }[] }).tasks.map((t) => t.name);
+  };
+
+  beforeAll(async () => {
+    cluster = await startCluster({ instances: 3, flags: ['--api-keys', KEYS.join(',')], env: { ADMIN_KEY } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('each key lands on one instance through all three key sources, and only that one holds it', async () => {
+    for (const key of KEYS) {
+      for (const source of SOURCES) expect((await create(key, source, `${key} via ${source}`)).status).toBe(200);
+      const expected = SOURCES.map((source) => `${key} via ${source}`);
+      for (const source of SOURCES) expect(await namesVia(key, source)).toEqual(expected);
+      const held = await Promise.all(cluster.instances.map((_, i) => namesOn(i, key)));
+      const holders = held.flatMap((names, i) => (names.length > 0 ? [i] : []));
+      expect(holders).toHaveLength(1);
+      expect(held[holders[0]!]).toEqual(expected);
+      owner.set(key, holders[0]!);
+    }
+    // The hash spreads keys over the instances (12 keys all on one of three: odds ~1 in 180,000).
+    expect(new Set(owner.values()).size).toBeGreaterThan(1);
+  });
+
+  test('keys on different instances never see each other', async () => {
+    for (const key of KEYS) {
+      const names = await namesVia(key, 'bearer');
+      expect(names.every((name) => name.startsWith(`${key} `))).toBe(true);
+    }
+  });
+
+  test('nginx derives the tenant as tenantOf does: issued keys by name, admin routes by path', async () => {
+    for (const key of KEYS) {
+      const issued = `tm_${key}_s3cret_with_underscores`;
+      expect(tenantOf(issued)).toBe(key);
+      for (const source of SOURCES) {
+        const { result, instance } = await cluster.servedBy(() => viaProxy('GET', '/tasks', issued, source));
+        expect(result.status).toBe(403); // not a key any instance knows; only the route matters here
+        expect(instance).toBe(owner.get(key)!);
+      }
+      for (const path of [`/admin/keys/${key}`, `/admin/keys/${key}/journal`, `/admin/keys/${key}/report.html`]) {
+        const { instance } = await cluster.servedBy(() =>
+          fetch(`${cluster.url}${path}`, { headers: { 'X-Admin-Key': ADMIN_KEY } }),
+        );
+        expect(instance).toBe(owner.get(key)!);
+      }
+    }
+  });
+
+  test('the key taskmock uses is the key nginx routes by: query over X-API-Key over Bearer, last api_key', async () => {
+    const [a, b] = keysOnTwoInstances();
+    const cases: [string, Record<string, string>][] = [
+      [`/tasks?api_key=${a}`, { 'X-API-Key': b, Authorization: `Bearer ${b}` }],
+      ['/tasks', { 'X-API-Key': a, Authorization: `Bearer ${b}` }],
+      [`/tasks?api_key=${b}&api_key=${a}`, {}],
+      [`/tasks?api_key=&API_KEY=${b}`, { authorization: `bearer   ${a}  ` }],
+    ];
+    for (const [path, headers] of cases) {
+      const { result, instance } = await cluster.servedBy(() => fetch(`${cluster.url}${path}`, { headers }));
+      expect(instance).toBe(owner.get(a)!);
+      const { tasks } = (await result.json()) as { tasks: { name: string }[] };
+      expect(tasks.map((t) => t.name)).toContain(`${a} via query`);
+    }
+  });
+
+  test('a WebSocket through the proxy gets the list on open and again after a change', async () => {
+    const key = KEYS[0]!;
+    const frames: { name: string }[][] = [];
+    const socket = new WebSocket(`${cluster.url.replace('http', 'ws')}/ws/tasks?api_key=${key}`);
+    socket.onmessage = (event) => frames.push(JSON.parse(String(event.data)));
+    try {
+      await eventually(() => frames.length > 0, 'the list on open');
+      expect(frames[0]!.map((t) => t.name)).toEqual(SOURCES.map((source) => `${key} via ${source}`));
+      expect((await create(key, 'bearer', `${key} while watching`)).status).toBe(200);
+      await eventually(() => frames.some((frame) => frame.some((t) => t.name === `${key} while watching`)), 'the change');
+    } finally {
+      socket.close();
+    }
+  });
+
+  test.skipIf(!adminAvailable)('a key issued through the proxy is stored, served and reported on one instance', async () => {
+    const admin = { 'X-Admin-Key': ADMIN_KEY, 'content-type': 'application/json' };
+    const issue = await cluster.servedBy(() =>
+      fetch(`${cluster.url}/admin/keys/ada`, { method: 'PUT', headers: admin, body: '{}' }),
+    );
+    expect(issue.result.status).toBe(200);
+    const issuedKey = ((await issue.result.json()) as { key: string }).key;
+    expect(tenantOf(issuedKey)).toBe('ada');
+    for (const source of SOURCES) {
+      const created = await cluster.servedBy(() => create(issuedKey, source, `ada via ${source}`));
+      expect(created.result.status).toBe(200);
+      expect(created.instance).toBe(issue.instance!);
+    }
+    expect(await namesVia(issuedKey, 'query')).toEqual(SOURCES.map((source) => `ada via ${source}`));
+    const journal = await cluster.servedBy(() => fetch(`${cluster.url}/admin/keys/ada/journal`, { headers: admin }));
+    expect(journal.result.status).toBe(200);
+    expect(journal.instance).toBe(issue.instance!);
+    expect(await journal.result.text()).toContain('/tasks');
+    for (const [index, instance] of cluster.instances.entries()) {
+      const direct = await fetch(`http://127.0.0.1:${instance.port}/admin/keys/ada/journal`, { headers: admin });
+      expect(direct.status === 200).toBe(index === issue.instance);
+    }
+  });
+
+  test('an instance killed with -9 fails only its own keys, clearly, and they resume after its restart', async () => {
+    const [lost, kept] = keysOnTwoInstances();
+    const dead = owner.get(lost)!;
+    const before = await namesVia(lost, 'query');
+    await cluster.kill(dead);
+
+    for (const source of SOURCES) {
+      for (const request of [() => viaProxy('GET', '/tasks', lost, source), () => create(lost, source, `${lost} while down`)]) {
+        const { result, instance } = await cluster.servedBy(request);
+        expect(instance).toBe(dead); // never re-routed to an instance that holds none of its state
+        expect(result.status).toBe(503);
+        expect(await result.json()).toEqual({ message: 'instance unavailable', code: 'instance_unavailable' });
+      }
+    }
+    for (const [index] of cluster.instances.entries()) {
+      if (index !== dead) expect(await namesOn(index, lost)).toEqual([]); // no create went elsewhere
+    }
+    expect((await create(kept, 'header', `${kept} while the other is down`)).status).toBe(200);
+    expect(await namesVia(kept, 'bearer')).toContain(`${kept} while the other is down`);
+
+    await cluster.restart(dead);
+    expect(await namesVia(lost, 'header')).toEqual(before);
+    expect((await create(lost, 'bearer', `${lost} after the restart`)).status).toBe(200);
+    expect(await namesVia(lost, 'query')).toEqual([...before, `${lost} after the restart`]);
+  }, 20_000);
+});
