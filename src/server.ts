@@ -39,7 +39,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const store = createStore(db, batch);
   // Listeners hear of a change only once it is committed (see commit-batch.ts).
   const changes = createChangeFeed(batch.afterCommit);
-  const snapshots = createSnapshots({ store, changes });
+  const snapshots = createSnapshots({ store, changes, batch });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
   const scheduler = createScheduler({
@@ -90,6 +90,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   return {
     app,
     config,
+    /** The connection itself, for tests that make a commit fail; the app never needs it. */
+    db,
     store,
     batch,
     scheduler,

@@ -40,17 +40,34 @@ export function createTaskService(options: TaskServiceOptions) {
     changes.announce(ref);
   }
 
-  return {
-    /** The GET /tasks body, `{"tasks": [...]}` as UTF-8; read after this turn's writes commit. */
-    listBody(ref: WorkspaceRef): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
-      if (!batch.hasPendingWrites()) return snapshots.listBody(ref);
-      return batch.committed().then(() => snapshots.listBody(ref));
-    },
+  /**
+   * Runs `read` when no transaction is open: at once, or once this turn's transaction has committed
+   * or rolled back. A reader never sees rows a failed COMMIT takes back, and never fails with it.
+   */
+  const readCommitted = <T>(read: () => T): T | Promise<T> => {
+    if (!batch.hasPendingWrites()) return read();
+    return new Promise<T>((resolve, reject) =>
+      batch.afterSettle(() => {
+        try {
+          resolve(read());
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  };
 
-    list: (ref: WorkspaceRef): Promise<Task[]> => batch.committed().then(() => store.listTasks(ref)),
+  return {
+    /** The GET /tasks body, `{"tasks": [...]}` as UTF-8; read once this turn's writes settled. */
+    listBody: (ref: WorkspaceRef): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> =>
+      readCommitted(() => snapshots.listBody(ref)),
+
+    list: async (ref: WorkspaceRef): Promise<Task[]> => readCommitted(() => store.listTasks(ref)),
 
     create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Promise<Task> {
-      const name = typeof input.name === 'string' ? input.name.trim() : '';
+      // A lone surrogate (`"x\ud800y"`) cannot be stored as UTF-8; SQLite would turn it into U+FFFD
+      // behind our back. Doing it here first makes the answer equal what is stored and listed.
+      const name = typeof input.name === 'string' ? input.name.toWellFormed().trim() : '';
       if (name === '') throw errors.nameRequired();
       if (name.length > MAX_NAME_LENGTH) throw errors.nameTooLong(MAX_NAME_LENGTH);
       if (!isTaskType(input.type)) throw errors.invalidTaskType();

@@ -1,7 +1,13 @@
 // The serialized task list of each workspace, cached until the change feed says it changed. Reads
 // (GET /tasks) and the live stream share it, so a list is serialized once per change, not per reader.
+//
+// The rule every reader follows: a snapshot is read only while no transaction is open. The store's
+// connection sees the open transaction's rows, and its COMMIT may still fail (disk full, I/O
+// error); a list read then could show, and cache, tasks that are rolled back. So reading with writes
+// pending throws: wait for `batch.committed()` or read from `batch.afterSettle(...)` instead.
 import type { ChangeFeed } from '../domain/changes.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import type { CommitBatch } from './commit-batch.ts';
 import type { Store } from './store.ts';
 
 export type Snapshots = ReturnType<typeof createSnapshots>;
@@ -15,7 +21,15 @@ interface Snapshot {
 
 const encoder = new TextEncoder();
 
-export function createSnapshots({ store, changes }: { store: Store; changes: ChangeFeed }) {
+/** A snapshot was asked for while a transaction was open: a bug in the caller, never a client's fault. */
+export class UncommittedReadError extends Error {
+  override readonly name = 'UncommittedReadError';
+  constructor() {
+    super('a task list was read while a transaction was open; read it once the batch has settled');
+  }
+}
+
+export function createSnapshots({ store, changes, batch }: { store: Store; changes: ChangeFeed; batch: CommitBatch }) {
   const cache = new Map<string, Snapshot>();
   changes.listen((ref) => cache.delete(workspaceKey(ref)));
 
@@ -23,6 +37,7 @@ export function createSnapshots({ store, changes }: { store: Store; changes: Cha
     const key = workspaceKey(ref);
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
+    if (batch.hasPendingWrites()) throw new UncommittedReadError();
     const tasks = store.listTasks(ref);
     const fresh: Snapshot = { json: JSON.stringify(tasks) };
     // Empty lists are not cached: reading unknown workspaces must not grow memory.

@@ -68,7 +68,7 @@ export function createLiveStream(options: LiveStreamOptions) {
   const admission = createAdmission(options);
   const topics = new Map<string, WatchedTopic>();
   const closed = new Set<() => void>();
-  const publisher = createPublisher({ topics, snapshots });
+  const publisher = createPublisher({ topics, snapshots, batch });
   let closing = false;
 
   options.changes.listen((ref) => publisher.markDirty(ref));
