@@ -3,6 +3,7 @@
 import { banner, healthcheck } from './config/cli.ts';
 import { ConfigError, helpText, parseCommandLine } from './config/config.ts';
 import { DatabaseInUseError, DatabaseOpenError } from './storage/database.ts';
+import { checkDatabaseFile } from './storage/database-health.ts';
 import { ListenError, startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -39,6 +40,11 @@ if (command === 'help') {
   process.stdout.write(`${VERSION}\n`);
 } else if (command === 'healthcheck') {
   process.exit(await healthcheck(config));
+} else if (command === 'check') {
+  const { ok, report } = checkDatabaseFile(config.databasePath);
+  const details = ok ? '' : `${report.join('\n')}\n`;
+  process.stdout.write(`${config.databasePath}: ${ok ? 'ok' : 'needs attention (see docs/reliability.md)'}\n${details}`);
+  process.exit(ok ? 0 : 1);
 } else {
   // Handlers go in before the server listens: a signal that arrives the moment the banner is out
   // must still shut down cleanly (exit 0), never kill the process mid-commit.

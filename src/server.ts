@@ -14,6 +14,7 @@ import { seededRandom, unseededRandom, type RandomSource } from './domain/random
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createSnapshots } from './storage/snapshots.ts';
 import { createCommitBatch } from './storage/commit-batch.ts';
+import { createDatabaseHealth } from './storage/database-health.ts';
 import { createStore } from './storage/store.ts';
 import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
@@ -42,6 +43,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const snapshots = createSnapshots({ store, changes, batch });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
+  const databaseHealth = createDatabaseHealth();
   const scheduler = createScheduler({
     store,
     clock,
@@ -49,6 +51,13 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     changes,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
     timeScale: config.timeScale,
+    onBroken(ref, reason) {
+      databaseHealth.workspaceBroken(ref);
+      logger.error(
+        `workspace "${ref.workspaceId}" (key ${ref.keyHash.slice(0, 12)}…) is no longer scheduled: ${reason}. ` +
+          'The database needs attention: stop the server and run taskmock check --db FILE (docs/reliability.md)',
+      );
+    },
   });
   const service = createTaskService({
     store,
@@ -76,7 +85,11 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     logger,
     startedAt: new Date(clock.now()),
     version: VERSION,
-    liveCounts: () => ({ openSockets: stream.openCount(), scheduledWorkspaces: scheduler.activeWorkspaces() }),
+    liveCounts: () => ({
+      openSockets: stream.openCount(),
+      scheduledWorkspaces: scheduler.activeWorkspaces(),
+      brokenWorkspaces: databaseHealth.brokenWorkspaces(),
+    }),
     plugins: [stream.plugin, docs({ version: VERSION, config })],
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.

@@ -171,8 +171,10 @@ export const SETTINGS: readonly Setting[] = [
 
 export const DEFAULT_API_KEY = 'demo';
 
+const COMMANDS = ['serve', 'healthcheck', 'check'] as const;
+
 export interface ParsedCommandLine {
-  command: 'serve' | 'healthcheck' | 'help' | 'version';
+  command: 'serve' | 'healthcheck' | 'check' | 'help' | 'version';
   config: Config;
 }
 
@@ -192,11 +194,11 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     }
   })();
   const [commandWord, ...extra] = parsed.positionals;
-  if (extra.length > 0 || (commandWord && commandWord !== 'serve' && commandWord !== 'healthcheck')) {
+  if (extra.length > 0 || (commandWord && !(COMMANDS as readonly string[]).includes(commandWord))) {
     throw new ConfigError(`unknown command "${parsed.positionals.join(' ')}" (see taskmock --help)`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const command = values.help ? 'help' : values.version ? 'version' : ((commandWord ?? 'serve') as 'serve' | 'healthcheck');
+  const command = values.help ? 'help' : values.version ? 'version' : ((commandWord ?? 'serve') as (typeof COMMANDS)[number]);
   return { command, config: resolveConfig(values, env) };
 }
 
@@ -229,6 +231,7 @@ export function helpText(version: string): string {
     'Usage:',
     '  taskmock [serve] [options]   start the server (the default command)',
     '  taskmock healthcheck         exit 0 if a server on the configured host/port answers GET /health',
+    "  taskmock check --db FILE     SQLite's integrity check of a stopped server's database: exit 0 if ok, 1 if not",
     '  taskmock --help | --version',
     '',
     'Options (each also read from the environment variable beside it; the flag wins):',

@@ -7,10 +7,34 @@ import { COMPONENT_NAME } from './schemas.ts';
 export interface LiveCounts {
   openSockets: number;
   scheduledWorkspaces: number;
+  /** Workspaces no longer scheduled because their database rows are damaged. */
+  brokenWorkspaces: number;
 }
+
+const DatabaseState = t.Union([t.Literal('ok'), t.Literal('needs attention')], {
+  description: '`needs attention` once a workspace had to be taken out of the schedule because its rows are damaged: run `taskmock check --db FILE`.',
+});
+
+const Health = t.Union(
+  [
+    t.Object({ status: t.Literal('ok') }),
+    t.Object({ status: t.Literal('degraded'), database: t.Literal('needs attention'), brokenWorkspaces: t.Integer() }),
+  ],
+  {
+    [COMPONENT_NAME]: 'Health',
+    description:
+      'The server is up. `degraded` (still 200: every other workspace is served, and a restart would not repair the file) when the database needs attention.',
+    examples: [{ status: 'ok' }, { status: 'degraded', database: 'needs attention', brokenWorkspaces: 1 }],
+  },
+);
 
 const page = (body: string, type: string) =>
   new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
+
+const health = (brokenWorkspaces: number) =>
+  brokenWorkspaces === 0
+    ? { status: 'ok' as const }
+    : { status: 'degraded' as const, database: 'needs attention' as const, brokenWorkspaces };
 
 export function systemRoutes({
   startedAt,
@@ -47,6 +71,7 @@ export function systemRoutes({
         uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
         version,
         ...liveCounts(),
+        database: liveCounts().brokenWorkspaces > 0 ? ('needs attention' as const) : ('ok' as const),
       }),
       {
         response: {
@@ -58,6 +83,8 @@ export function systemRoutes({
               version: t.String(),
               openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
               scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
+              brokenWorkspaces: t.Integer({ description: 'Workspaces taken out of the schedule because their rows are damaged.' }),
+              database: DatabaseState,
             },
             { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' },
           ),
@@ -65,8 +92,8 @@ export function systemRoutes({
         detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },
       },
     )
-    .get('/health', () => ({ status: 'ok' as const }), {
-      response: { 200: t.Object({ status: t.Literal('ok') }, { [COMPONENT_NAME]: 'Health', description: 'The server is up.' }) },
+    .get('/health', () => health(liveCounts().brokenWorkspaces), {
+      response: { 200: Health },
       detail: { summary: 'Liveness probe (used by `taskmock healthcheck`)', tags: ['system'], security: [] },
     });
 }

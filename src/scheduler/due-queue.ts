@@ -21,6 +21,11 @@ export class DueQueue {
     this.push({ at, key });
   }
 
+  /** The key's live due time, if it has one. */
+  timeOf(key: string): number | undefined {
+    return this.dueAt.get(key);
+  }
+
   delete(key: string): void {
     this.dueAt.delete(key);
   }

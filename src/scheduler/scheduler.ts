@@ -4,9 +4,10 @@
 import type { ChangeFeed } from '../domain/changes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { DueQueue } from './due-queue.ts';
-import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS, workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
-import type { Store, TaskStart, WorkspaceProgress } from '../storage/store.ts';
+import type { Store, WorkspaceProgress } from '../storage/store.ts';
+import { nextDueAt, startAt, type StartRules } from './start-rule.ts';
 
 export interface SchedulerOptions {
   store: Store;
@@ -15,84 +16,103 @@ export interface SchedulerOptions {
   changes: ChangeFeed;
   maxRunningPerWorkspace: number;
   timeScale: number;
+  /**
+   * A workspace the scheduler gave up on: its database rows threw or disagree with each other.
+   * It is no longer planned (the others go on); the server reports that the database needs attention.
+   */
+  onBroken?: (ref: WorkspaceRef, reason: string) => void;
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-export function createScheduler({ store, clock, random, changes, maxRunningPerWorkspace, timeScale }: SchedulerOptions) {
+/** More passes than any workspace needs at one instant (complete, start, complete a 0 ms run). */
+const MAX_PASSES_PER_INSTANT = 8;
+
+export function createScheduler(options: SchedulerOptions) {
+  const { store, clock, random, changes } = options;
+  const rules: StartRules = { maxRunning: options.maxRunningPerWorkspace, timeScale: options.timeScale };
   const queue = new DueQueue();
   const refs = new Map<string, WorkspaceRef>();
   const lastStartedAt = new Map<string, number | null>();
   /** Workspaces that had a queued task when last planned: one more queued task changes nothing. */
   const withQueued = new Set<string>();
-  const minQueuedMs = MIN_QUEUED_MS / timeScale;
-  const pacingMs = START_PACING_MS / timeScale;
+  /** Workspaces taken out of the plan because their rows are broken (see `onBroken`). */
+  const broken = new Set<string>();
   let timer: TimerHandle | undefined;
   let timerAt: number | undefined;
   let stopped = false;
 
-  function lastStart(key: string, ref: WorkspaceRef): number | null {
+  const lastStart = (key: string, ref: WorkspaceRef): number | null => {
     if (!lastStartedAt.has(key)) lastStartedAt.set(key, store.lastStartedAt(ref));
     return lastStartedAt.get(key) ?? null;
-  }
+  };
 
-  /** When this workspace next needs attention, or null if it has nothing queued or running. */
-  function nextDue(progress: WorkspaceProgress, lastStartAt: number | null): number | null {
-    const candidates: number[] = [];
-    if (progress.nextEndAt !== null) candidates.push(progress.nextEndAt);
-    if (progress.firstQueued && progress.running < maxRunningPerWorkspace) {
-      const earliestStart = progress.firstQueued.createdAt + minQueuedMs;
-      candidates.push(lastStartAt === null ? earliestStart : Math.max(earliestStart, lastStartAt + pacingMs));
-    }
-    return candidates.length === 0 ? null : Math.min(...candidates);
-  }
+  const forget = (key: string): void => {
+    queue.delete(key);
+    refs.delete(key);
+    lastStartedAt.delete(key);
+  };
 
-  function plan(key: string, ref: WorkspaceRef, progress: WorkspaceProgress): void {
-    const due = nextDue(progress, lastStart(key, ref));
+  const plan = (key: string, ref: WorkspaceRef, progress: WorkspaceProgress): void => {
+    if (broken.has(key)) return;
     if (progress.firstQueued) withQueued.add(key);
     else withQueued.delete(key);
-    if (due === null) {
-      queue.delete(key);
-      refs.delete(key);
-      lastStartedAt.delete(key);
-    } else {
-      refs.set(key, ref);
-      queue.set(key, due);
-    }
-  }
+    const due = nextDueAt(progress, lastStart(key, ref), rules);
+    if (due === null) return forget(key);
+    refs.set(key, ref);
+    queue.set(key, due);
+  };
 
-  function startFor(key: string, ref: WorkspaceRef, now: number) {
-    return (progress: WorkspaceProgress): TaskStart | null => {
-      const queued = progress.firstQueued;
-      if (!queued || progress.running >= maxRunningPerWorkspace) return null;
-      const last = lastStart(key, ref);
-      if (now < queued.createdAt + minQueuedMs || (last !== null && now < last + pacingMs)) return null;
-      const durationMs = (random(`${key}/${queued.id}`) * BASE_DURATION_MS[queued.type]) / timeScale;
-      return { id: queued.id, startedAt: now, endsAt: now + Math.floor(durationMs) };
-    };
-  }
+  const giveUp = (key: string, ref: WorkspaceRef, reason: string): void => {
+    forget(key);
+    broken.add(key);
+    options.onBroken?.(ref, reason);
+  };
 
-  function advance(key: string, now: number): void {
-    const ref = refs.get(key);
-    if (!ref) return;
+  /** Applies what is due at `now` in one workspace; true if anything changed. */
+  const advance = (key: string, ref: WorkspaceRef, now: number): boolean => {
     const { changed, progress } = store.advanceWorkspace(ref, now, (before) => {
-      const start = startFor(key, ref, now)(before);
+      const start = startAt(now, before, lastStart(key, ref), rules, (id) => random(`${key}/${id}`));
       if (start) lastStartedAt.set(key, start.startedAt);
       return start;
     });
     plan(key, ref, progress);
     if (changed) changes.announce(ref);
-  }
+    return changed;
+  };
 
-  function onTimer(): void {
+  /**
+   * One workspace's turn in the timer loop. It must make progress: a workspace still due after a
+   * pass that changed nothing (an index that disagrees with its table) would be popped again at
+   * the same instant for ever, so it is given up instead, as is one whose rows throw.
+   */
+  const advanceDue = (key: string, now: number, passes: Map<string, number>): void => {
+    const ref = refs.get(key);
+    if (!ref) return;
+    const pass = (passes.get(key) ?? 0) + 1;
+    passes.set(key, pass);
+    try {
+      const changed = advance(key, ref, now);
+      const stillDue = (queue.timeOf(key) ?? Number.POSITIVE_INFINITY) <= now;
+      if (stillDue && (!changed || pass >= MAX_PASSES_PER_INSTANT)) giveUp(key, ref, 'due but makes no progress');
+    } catch (error) {
+      giveUp(key, ref, error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const onTimer = (): void => {
     timer = undefined;
     timerAt = undefined;
     const now = clock.now();
-    for (let key = queue.popDue(now); key !== undefined; key = queue.popDue(now)) advance(key, now);
-    arm();
-  }
+    const passes = new Map<string, number>();
+    try {
+      for (let key = queue.popDue(now); key !== undefined; key = queue.popDue(now)) advanceDue(key, now, passes);
+    } finally {
+      arm();
+    }
+  };
 
-  function arm(): void {
+  const arm = (): void => {
     if (stopped) return;
     const due = queue.peekTime();
     if (due === timerAt) return;
@@ -100,26 +120,41 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
     timer = undefined;
     timerAt = due;
     if (due !== undefined) timer = clock.setTimeout(onTimer, Math.max(0, Math.ceil(due - clock.now())));
-  }
+  };
+
+  const planFromStore = (ref: WorkspaceRef): void => {
+    const key = workspaceKey(ref);
+    try {
+      plan(key, ref, store.progress(ref));
+    } catch (error) {
+      giveUp(key, ref, error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  /** Builds the plan from the store: queued tasks wait, overdue running tasks complete at once. */
+  const start = (): void => {
+    stopped = false;
+    for (const ref of store.unfinishedWorkspaces()) planFromStore(ref);
+    arm();
+  };
+
+  /** Call after any change outside the scheduler (delete, flush) so it re-plans. */
+  const workspaceChanged = (ref: WorkspaceRef): void => {
+    planFromStore(ref);
+    arm();
+  };
 
   return {
+    start,
+    workspaceChanged,
+
     /** Forgets the plan and builds it again from the store (after a rolled-back commit). */
     rebuild(): void {
       queue.clear();
       refs.clear();
       lastStartedAt.clear();
       withQueued.clear();
-      this.start();
-    },
-
-    /** Rebuilds the plan from the store: queued tasks wait, overdue running tasks complete at once. */
-    start(): void {
-      stopped = false;
-      for (const ref of store.unfinishedWorkspaces()) {
-        const key = workspaceKey(ref);
-        plan(key, ref, store.progress(ref));
-      }
-      arm();
+      start();
     },
 
     /**
@@ -127,14 +162,7 @@ export function createScheduler({ store, clock, random, changes, maxRunningPerWo
      * the newest, so a workspace that already had one keeps its plan and skips two queries.
      */
     taskQueued(ref: WorkspaceRef): void {
-      if (!withQueued.has(workspaceKey(ref))) this.workspaceChanged(ref);
-    },
-
-    /** Call after any other change outside the scheduler (delete, flush) so it re-plans. */
-    workspaceChanged(ref: WorkspaceRef): void {
-      const key = workspaceKey(ref);
-      plan(key, ref, store.progress(ref));
-      arm();
+      if (!withQueued.has(workspaceKey(ref))) workspaceChanged(ref);
     },
 
     stop(): void {

@@ -1,0 +1,37 @@
+// Whether the database needs a human: set when the scheduler had to give up on a workspace whose
+// rows threw or contradicted each other (a damaged file). The server keeps serving every other
+// workspace; /health and /stats say so, and `taskmock check --db FILE` tells what SQLite found.
+import { Database } from 'bun:sqlite';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+
+export type DatabaseHealth = ReturnType<typeof createDatabaseHealth>;
+
+export function createDatabaseHealth() {
+  const broken = new Set<string>();
+  return {
+    workspaceBroken(ref: WorkspaceRef): void {
+      broken.add(workspaceKey(ref));
+    },
+    /** Workspaces no longer scheduled because of the database. */
+    brokenWorkspaces: (): number => broken.size,
+  };
+}
+
+/** SQLite's own integrity check of a file, opened read-only; `ok` only when it found nothing. */
+export function checkDatabaseFile(path: string): { ok: boolean; report: string[] } {
+  let db: Database;
+  try {
+    db = new Database(path, { readonly: true });
+  } catch (error) {
+    return { ok: false, report: [`cannot open ${path}: ${(error as Error).message}`] };
+  }
+  try {
+    const rows = db.query<{ integrity_check: string }, []>('PRAGMA integrity_check').all();
+    const report = rows.map((row) => row.integrity_check);
+    return { ok: report.length === 1 && report[0] === 'ok', report };
+  } catch (error) {
+    return { ok: false, report: [`cannot check ${path}: ${(error as Error).message}`] };
+  } finally {
+    db.close();
+  }
+}
