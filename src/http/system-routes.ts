@@ -12,7 +12,8 @@ export interface LiveCounts {
 }
 
 const DatabaseState = t.Union([t.Literal('ok'), t.Literal('needs attention')], {
-  description: '`needs attention` once a workspace had to be taken out of the schedule because its rows are damaged: run `taskmock check --db FILE`.',
+  description:
+    '`needs attention` once a workspace had to be taken out of the schedule because its rows are damaged: run `taskmock check --db FILE`.',
 });
 
 const Health = t.Union(
@@ -83,7 +84,9 @@ export function systemRoutes({
               version: t.String(),
               openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
               scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
-              brokenWorkspaces: t.Integer({ description: 'Workspaces taken out of the schedule because their rows are damaged.' }),
+              brokenWorkspaces: t.Integer({
+                description: 'Workspaces taken out of the schedule because their rows are damaged.',
+              }),
               database: DatabaseState,
             },
             { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' },

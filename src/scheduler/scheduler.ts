@@ -58,7 +58,10 @@ export function createScheduler(options: SchedulerOptions) {
     if (progress.firstQueued) withQueued.add(key);
     else withQueued.delete(key);
     const due = nextDueAt(progress, lastStart(key, ref), rules);
-    if (due === null) return forget(key);
+    if (due === null) {
+      forget(key);
+      return;
+    }
     refs.set(key, ref);
     queue.set(key, due);
   };

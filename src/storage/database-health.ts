@@ -4,8 +4,6 @@
 import { Database } from 'bun:sqlite';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 
-export type DatabaseHealth = ReturnType<typeof createDatabaseHealth>;
-
 export function createDatabaseHealth() {
   const broken = new Set<string>();
   return {
