@@ -48,6 +48,17 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     viaProxy('POST', '/tasks', key, source, { name, type: 'gx.heavy' });
   const namesVia = async (key: string, source: Source) =>
     ((await (await viaProxy('GET', '/tasks', key, source)).json()) as { tasks: { name: string }[] }).tasks.map((t) => t.name);
+  /** A stream socket through the proxy, recording the names in every frame and how it closed. */
+  const watch = (key: string) => {
+    const socket = new WebSocket(`${cluster.url.replace('http', 'ws')}/ws/tasks?api_key=${key}`);
+    const watcher = { socket, frames: [] as string[][], closeCode: null as number | null };
+    socket.onmessage = (event) => watcher.frames.push((JSON.parse(String(event.data)) as { name: string }[]).map((t) => t.name));
+    socket.onclose = (event) => {
+      watcher.closeCode = event.code;
+    };
+    return watcher;
+  };
+  const sawName = (watcher: ReturnType<typeof watch>, name: string) => watcher.frames.some((names) => names.includes(name));
   /** Two keys held by different instances. */
   const keysOnTwoInstances = (): [string, string] => {
     const first = KEYS[0]!;
@@ -126,16 +137,14 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
 
   test('a WebSocket through the proxy gets the list on open and again after a change', async () => {
     const key = KEYS[0]!;
-    const frames: { name: string }[][] = [];
-    const socket = new WebSocket(`${cluster.url.replace('http', 'ws')}/ws/tasks?api_key=${key}`);
-    socket.onmessage = (event) => frames.push(JSON.parse(String(event.data)));
+    const watcher = watch(key);
     try {
-      await eventually(() => frames.length > 0, 'the list on open');
-      expect(frames[0]!.map((t) => t.name)).toEqual(SOURCES.map((source) => `${key} via ${source}`));
+      await eventually(() => watcher.frames.length > 0, 'the list on open');
+      expect(watcher.frames[0]).toEqual(SOURCES.map((source) => `${key} via ${source}`));
       expect((await create(key, 'bearer', `${key} while watching`)).status).toBe(200);
-      await eventually(() => frames.some((frame) => frame.some((t) => t.name === `${key} while watching`)), 'the change');
+      await eventually(() => sawName(watcher, `${key} while watching`), 'the change');
     } finally {
-      socket.close();
+      watcher.socket.close();
     }
   });
 
@@ -167,7 +176,10 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     const [lost, kept] = keysOnTwoInstances();
     const dead = owner.get(lost)!;
     const before = await namesVia(lost, 'query');
+    const [lostWatcher, keptWatcher] = [watch(lost), watch(kept)];
+    await eventually(() => lostWatcher.frames.length > 0 && keptWatcher.frames.length > 0, 'both streams to open');
     await cluster.kill(dead);
+    await eventually(() => lostWatcher.closeCode !== null, "the dead instance's stream to close");
 
     for (const source of SOURCES) {
       for (const request of [() => viaProxy('GET', '/tasks', lost, source), () => create(lost, source, `${lost} while down`)]) {
@@ -180,8 +192,19 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     for (const [index] of cluster.instances.entries()) {
       if (index !== dead) expect(await namesOn(index, lost)).toEqual([]); // no create went elsewhere
     }
+    const refused = await cluster.servedBy(async () => {
+      const handshake = watch(lost);
+      await eventually(() => handshake.closeCode !== null, 'the refused handshake to close');
+      return handshake;
+    });
+    expect(refused.instance).toBe(dead);
+    expect(refused.result.frames).toEqual([]);
+
     expect((await create(kept, 'header', `${kept} while the other is down`)).status).toBe(200);
     expect(await namesVia(kept, 'bearer')).toContain(`${kept} while the other is down`);
+    await eventually(() => sawName(keptWatcher, `${kept} while the other is down`), 'the other stream to carry on');
+    expect(keptWatcher.closeCode).toBeNull();
+    keptWatcher.socket.close();
 
     await cluster.restart(dead);
     expect(await namesVia(lost, 'header')).toEqual(before);
