@@ -2,7 +2,7 @@
 // from the running server what it will meet (SPEC §7), not the defaults of some other server.
 import type { Config } from '../config/config.ts';
 import { BASE_DURATION_MS, MAX_NAME_LENGTH, MIN_QUEUED_MS, START_PACING_MS, TASK_TYPES } from '../domain/model.ts';
-import { MAX_BODY_BYTES } from '../http/task-routes.ts';
+import { MAX_BODY_BYTES } from '../http/create-body.ts';
 
 export interface Limit {
   what: string;

@@ -10,7 +10,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { ChangeFeed } from './changes.ts';
 import { errors } from './errors.ts';
-import { isTaskType, MAX_NAME_LENGTH, type Task, type WorkspaceRef } from './model.ts';
+import { isTaskType, MAX_NAME_LENGTH, type Task, type TaskType, type WorkspaceRef } from './model.ts';
 import type { Workspaces } from './workspaces.ts';
 
 export interface TaskServiceOptions {
@@ -25,6 +25,23 @@ export interface TaskServiceOptions {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
+
+/** A create's fields once checked: the name trimmed, the type one of TASK_TYPES. */
+export interface NewTask {
+  name: string;
+  type: TaskType;
+}
+
+/** Checks a create's fields in the original's order: name present, then type, then name length. */
+export function readNewTask(input: { name: unknown; type: unknown }): NewTask {
+  // A lone surrogate (`"x\ud800y"`) cannot be stored as UTF-8; SQLite would turn it into U+FFFD
+  // behind our back. Doing it here first makes the answer equal what is stored and listed.
+  const name = typeof input.name === 'string' ? input.name.toWellFormed().trim() : '';
+  if (name === '') throw errors.nameRequired();
+  if (!isTaskType(input.type)) throw errors.invalidTaskType();
+  if (name.length > MAX_NAME_LENGTH) throw errors.nameTooLong(MAX_NAME_LENGTH);
+  return { name, type: input.type };
+}
 
 export function createTaskService(options: TaskServiceOptions) {
   const { store, batch, snapshots, scheduler, workspaces, changes, clock, maxWorkspaceTasks } = options;
@@ -65,15 +82,10 @@ export function createTaskService(options: TaskServiceOptions) {
     list: async (ref: WorkspaceRef): Promise<Task[]> => readCommitted(() => store.listTasks(ref)),
 
     create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Promise<Task> {
-      // A lone surrogate (`"x\ud800y"`) cannot be stored as UTF-8; SQLite would turn it into U+FFFD
-      // behind our back. Doing it here first makes the answer equal what is stored and listed.
-      const name = typeof input.name === 'string' ? input.name.toWellFormed().trim() : '';
-      if (name === '') throw errors.nameRequired();
-      if (name.length > MAX_NAME_LENGTH) throw errors.nameTooLong(MAX_NAME_LENGTH);
-      if (!isTaskType(input.type)) throw errors.invalidTaskType();
+      const { name, type } = readNewTask(input);
       workspaces.assertCanUse(ref);
       if (store.countTasks(ref) >= maxWorkspaceTasks) throw errors.tooManyTasks();
-      const task = store.createTask(ref, name, input.type, clock.now());
+      const task = store.createTask(ref, name, type, clock.now());
       scheduler.taskQueued(ref);
       changes.announce(ref);
       return durable(task);

@@ -1,9 +1,14 @@
 // CORS: open by default (any origin), or limited to the configured origins. Preflights are
-// answered directly; every other response, errors included, carries the allow-origin header.
+// answered directly, for every method the API has and every header the browser asks to send (the
+// original echoed Access-Control-Request-Headers: a frontend sending `Cache-Control` or
+// `X-Requested-With` must not be blocked). Every other response, errors included, carries the
+// allow-origin header and exposes the headers a script may need to read.
 import { Elysia } from 'elysia';
 
-const ALLOWED_HEADERS = 'Content-Type, Authorization, X-API-Key';
-const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+/** Sent when a preflight names no headers; an echo of the request's list otherwise. */
+const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization, X-API-Key';
+export const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+export const EXPOSED_HEADERS = 'ETag, Retry-After, X-Taskmock-Fault';
 
 export function allowedOrigin(origins: readonly string[], requestOrigin: string | null): string | null {
   if (origins.includes('*')) return '*';
@@ -12,27 +17,40 @@ export function allowedOrigin(origins: readonly string[], requestOrigin: string 
 
 function originHeaders(origin: string | null): Record<string, string> {
   if (!origin) return {};
-  return origin === '*' ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+  const headers: Record<string, string> = {
+    'access-control-allow-origin': origin,
+    'access-control-expose-headers': EXPOSED_HEADERS,
+  };
+  if (origin !== '*') headers.vary = 'Origin';
+  return headers;
+}
+
+function preflight(request: Request, headers: Record<string, string>): Response {
+  const requested = request.headers.get('access-control-request-headers')?.trim();
+  const vary = [headers.vary, 'Access-Control-Request-Headers'].filter(Boolean).join(', ');
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...headers,
+      'access-control-allow-methods': ALLOWED_METHODS,
+      'access-control-allow-headers': requested || DEFAULT_ALLOWED_HEADERS,
+      'access-control-max-age': '86400',
+      vary,
+    },
+  });
 }
 
 export const cors = (origins: readonly string[]) => {
   const openToAll = origins.includes('*');
   return new Elysia({ name: 'taskmock/cors' }).onRequest(({ request, set }) => {
-    // The default (any origin) is on every request's hot path: one header, no lookups.
-    if (openToAll && request.method !== 'OPTIONS') return void (set.headers['access-control-allow-origin'] = '*');
+    // The default (any origin) is on every request's hot path: two constant headers, no lookups.
+    if (openToAll && request.method !== 'OPTIONS') {
+      set.headers['access-control-allow-origin'] = '*';
+      set.headers['access-control-expose-headers'] = EXPOSED_HEADERS;
+      return undefined;
+    }
     const headers = originHeaders(allowedOrigin(origins, request.headers.get('origin')));
     Object.assign(set.headers, headers);
-    if (request.method === 'OPTIONS') {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          ...headers,
-          'access-control-allow-methods': ALLOWED_METHODS,
-          'access-control-allow-headers': ALLOWED_HEADERS,
-          'access-control-max-age': '86400',
-        },
-      });
-    }
-    return undefined;
+    return request.method === 'OPTIONS' ? preflight(request, headers) : undefined;
   });
 };

@@ -73,14 +73,18 @@ export const CreateTaskBody = t.Object(
 );
 
 export const WorkspaceQuery = t.Object({
-  api_key: t.Optional(t.String({ description: 'An API key (or send X-API-Key / Authorization: Bearer).', examples: ['demo'] })),
+  api_key: t.Optional(
+    t.String({ description: 'An API key (or send X-API-Key / Authorization: Bearer); trimmed.', examples: ['demo'] }),
+  ),
+  // No `pattern` here: the value is trimmed first and only the first of repeated values counts,
+  // so caller.ts checks it (Elysia would check the last value, untrimmed).
   workspace_id: t.Optional(
     t.String({
-      pattern: WORKSPACE_ID_PATTERN.source,
-      error: 'invalid_workspace_id',
       // Documented, not declared as a `default`: Elysia would then copy every request's query to
       // fill it in, which cost GET /tasks several percent; caller.ts applies the default instead.
-      description: `Which workspace of the key; \`${DEFAULT_WORKSPACE_ID}\` when absent.`,
+      description:
+        `Which workspace of the key: \`${WORKSPACE_ID_PATTERN.source}\` once trimmed of white space; ` +
+        `\`${DEFAULT_WORKSPACE_ID}\` when absent, empty or only white space. Only the first of repeated values counts.`,
       examples: ['default'],
     }),
   ),

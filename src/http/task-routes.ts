@@ -3,6 +3,7 @@
 import { Elysia, t } from 'elysia';
 import type { KeyRing } from '../domain/keys.ts';
 import { identifyWorkspace } from './caller.ts';
+import { MAX_BODY_BYTES, parseCreateBody, RejectedBody } from './create-body.ts';
 import { errors } from '../domain/errors.ts';
 import { JSON_CONTENT_TYPE, MAX_NAME_LENGTH } from '../domain/model.ts';
 import {
@@ -34,31 +35,6 @@ function jsonWithSetHeaders(set: { headers: SetHeaders }, body: Uint8Array<Array
   return new Response(body, { headers });
 }
 
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/**
- * Stand in for a body that cannot be used. Elysia parses before it runs `derive`, but the key must
- * be checked first (403 before 400 or 413), so the parser marks the body and `derive` refuses it.
- */
-const INVALID_BODY = Object.freeze({ invalid: true });
-const BODY_TOO_LARGE = Object.freeze({ tooLarge: true });
-
-/** Parses a create body: a JSON object of at most 64 KiB sent as application/json, or a marker. */
-async function parseJsonObject({ request }: { request: Request }): Promise<unknown> {
-  // Checked here, not in a global hook, so reads pay nothing for it; chunked bodies have no length.
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return BODY_TOO_LARGE;
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) return INVALID_BODY;
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) return BODY_TOO_LARGE;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : INVALID_BODY;
-  } catch {
-    return INVALID_BODY;
-  }
-}
-
 const noContent = () => t.Void({ description: 'No content' });
 
 const DOCS = { tags: ['tasks'], security: API_KEY_SECURITY };
@@ -67,9 +43,8 @@ const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing: KeyRing }) {
   return new Elysia({ name: 'taskmock/tasks' })
     .derive(({ query, request, body }) => {
-      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name));
-      if (body === BODY_TOO_LARGE) throw errors.bodyTooLarge(MAX_BODY_BYTES);
-      if (body === INVALID_BODY) throw errors.invalidBody();
+      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url);
+      if (body instanceof RejectedBody) throw body.error;
       return { workspace };
     })
     .get(
@@ -95,7 +70,7 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
         return { task: await service.create(workspace, body) };
       },
       {
-        parse: parseJsonObject,
+        parse: parseCreateBody,
         query: WorkspaceQuery,
         body: CreateTaskBody,
         response: {

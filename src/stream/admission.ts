@@ -46,8 +46,8 @@ export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspa
     release,
 
     /** Checks the request and takes a slot, or throws the contract's error. */
-    admit(query: Fields, headers: Fields): Slot {
-      const ref = identifyWorkspace(keyRing, query, (name) => headers[name]);
+    admit(query: Fields, headers: Fields, url: string): Slot {
+      const ref = identifyWorkspace(keyRing, query, (name) => headers[name], url);
       assertValidHandshake(headers);
       workspaces.assertCanUse(ref);
       if (workspaces.connectionCount(ref) >= maxWorkspaceConnections) throw errors.tooManyConnections();

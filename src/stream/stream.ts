@@ -128,7 +128,7 @@ export function createLiveStream(options: LiveStreamOptions) {
     STREAM_PATH,
     ({ query, headers, request, server }) => {
       if (closing) throw errors.shuttingDown();
-      const slot = admission.admit(query, headers);
+      const slot = admission.admit(query, headers, request.url);
       const data: StreamData = { slot, ...events };
       if (server?.upgrade(request, { data })) return undefined;
       // Not reached with a valid handshake; never keep a slot for a socket that does not exist.
