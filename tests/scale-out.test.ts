@@ -119,17 +119,18 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     }
   });
 
-  test('the key taskmock uses is the key nginx routes by: query over X-API-Key over Bearer, last api_key', async () => {
+  test('the key taskmock uses is the key nginx routes by: query over X-API-Key over Bearer, first api_key, trimmed', async () => {
     const [a, b] = keysOnTwoInstances();
     const cases: [string, Record<string, string>][] = [
       [`/tasks?api_key=${a}`, { 'X-API-Key': b, Authorization: `Bearer ${b}` }],
       ['/tasks', { 'X-API-Key': a, Authorization: `Bearer ${b}` }],
-      [`/tasks?api_key=${b}&api_key=${a}`, {}],
+      [`/tasks?api_key=${a}&api_key=${b}`, {}],
+      [`/tasks?workspace_id=default&api_key=%20+${a}%09&api_key=${b}`, {}],
       [`/tasks?api_key=&API_KEY=${b}`, { authorization: `bearer   ${a}  ` }],
     ];
     for (const [path, headers] of cases) {
       const { result, instance } = await cluster.servedBy(() => fetch(`${cluster.url}${path}`, { headers }));
-      expect(instance).toBe(owner.get(a)!);
+      expect([path, instance]).toEqual([path, owner.get(a)!]);
       const { tasks } = (await result.json()) as { tasks: { name: string }[] };
       expect(tasks.map((t) => t.name)).toContain(`${a} via query`);
     }
