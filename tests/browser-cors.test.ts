@@ -56,7 +56,7 @@ beforeAll(async () => {
     logger: silentLogger,
     startedAt: new Date(),
     version: 'test',
-    liveCounts: () => ({ openSockets: 0, scheduledWorkspaces: 0 }),
+    liveCounts: () => ({ openSockets: 0, scheduledWorkspaces: 0, brokenWorkspaces: 0 }),
     plugins: [probe],
   });
   api = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => app.handle(request) });
