@@ -4,6 +4,7 @@ import type { Server } from 'bun';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './http/app.ts';
 import { createKeyRing } from './domain/keys.ts';
+import { createBlockingReads } from './domain/blocking-reads.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
 import type { Config } from './config/config.ts';
@@ -37,10 +38,12 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const random = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
   const db = openDatabase(config.databasePath);
   const batch = createCommitBatch(db);
-  const store = createStore(db, batch);
-  // Listeners hear of a change only once it is committed (see commit-batch.ts).
+  // Listeners hear of a change only once it is committed (see commit-batch.ts); the store is the
+  // one announcer, with each change's version and contents.
   const changes = createChangeFeed(batch.afterCommit);
+  const store = createStore(db, batch, changes);
   const snapshots = createSnapshots({ store, changes, batch });
+  const blockingReads = createBlockingReads({ changes });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
   const databaseHealth = createDatabaseHealth();
@@ -48,7 +51,6 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     store,
     clock,
     random,
-    changes,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
     timeScale: config.timeScale,
     onBroken(ref, reason) {
@@ -65,7 +67,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     snapshots,
     scheduler,
     workspaces,
-    changes,
+    blockingReads,
     clock,
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
@@ -112,6 +114,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     workspaces,
     changes,
     snapshots,
+    blockingReads,
     keyRing,
     logger,
     stream,
@@ -147,6 +150,12 @@ export interface RunningTaskmock extends Taskmock {
   shutdown(): Promise<void>;
 }
 
+/** Resolves once Bun has no request in flight any more, or after `limitMs`. */
+async function answersSent(server: Server<unknown>, limitMs = 1_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (server.pendingRequests > 0 && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Builds and listens. A busy port is an error, never a second server sharing it. */
 export function startTaskmock(config: Config, options: BuildOptions = {}): RunningTaskmock {
   const taskmock = buildTaskmock(config, options);
@@ -175,6 +184,9 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
       // Pending writes are committed (and so announced) first; then sockets get the last list and
       // a proper 1001 close frame before the listener and the database go away.
       taskmock.batch.commitNow();
+      // Parked blocking readers get the current list, and their answers go out, before the stop.
+      taskmock.blockingReads.releaseAll();
+      await answersSent(server);
       await taskmock.stream.closeAll();
       await server.stop(true);
       taskmock.close();

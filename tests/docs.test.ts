@@ -18,7 +18,7 @@ const ENDPOINTS: Array<{ path: string; method: string; statuses: number[] }> = [
   { path: '/', method: 'get', statuses: [200] },
   { path: '/stats', method: 'get', statuses: [200] },
   { path: '/health', method: 'get', statuses: [200] },
-  { path: '/tasks', method: 'get', statuses: [200, 400, 403] },
+  { path: '/tasks', method: 'get', statuses: [200, 304, 400, 403] },
   { path: '/tasks', method: 'post', statuses: [200, 400, 403, 413, 429] },
   { path: '/tasks/flush', method: 'post', statuses: [204, 400, 403] },
   { path: '/tasks/{id}', method: 'delete', statuses: [204, 400, 403, 404] },
@@ -54,7 +54,7 @@ describe('OpenAPI at /swagger/json', () => {
     expect(document.paths['/tasks'].get.security).toHaveLength(3);
     expect(document.paths['/health'].get.security).toEqual([]);
     const names = document.paths['/tasks'].get.parameters.map((parameter: { name: string }) => parameter.name);
-    expect(names).toEqual(['workspace_id']);
+    expect(names).toEqual(['workspace_id', 'index', 'wait', 'If-None-Match']);
   });
 
   // "Try it out" pre-filled an `api_key` parameter with its example (`demo`) and sent it over the key

@@ -286,7 +286,7 @@ describe('tasks', () => {
     const second = await json(taskmock.request('POST', `/tasks?${KEY}`, { body: valid }));
     expect(second.task.id).toBe(2);
     const listed = await json(taskmock.request('GET', `/tasks?${KEY}`));
-    expect(listed).toEqual({ tasks: [created.task, second.task] });
+    expect(listed).toEqual({ tasks: [created.task, second.task], version: 2 });
   });
 
   test('a charset on the JSON content type is accepted; extra fields are ignored', async () => {

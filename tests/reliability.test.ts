@@ -96,7 +96,7 @@ describe('a failed COMMIT is never published', () => {
       doomCurrentTransaction(taskmock);
       const listed = await taskmock.request('GET', '/tasks?api_key=demo');
       expect(listed.status).toBe(200);
-      expect(await listed.json()).toEqual({ tasks: [] });
+      expect(await listed.json()).toEqual({ tasks: [], version: 0 });
       expect((await doomed).status).toBe(500);
     } finally {
       taskmock.close();

@@ -2,7 +2,6 @@
 // scheduler: it is taken out of the plan, named, and every other workspace keeps moving.
 // See docs/reliability.md ("A damaged database file").
 import { afterEach, expect, test } from 'bun:test';
-import { createChangeFeed } from '../src/domain/changes.ts';
 import type { WorkspaceRef } from '../src/domain/model.ts';
 import { seededRandom } from '../src/domain/random.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
@@ -35,7 +34,6 @@ function setup(misbehave: (real: Store) => Store['advanceWorkspace']) {
     store,
     clock,
     random: seededRandom('broken'),
-    changes: createChangeFeed(),
     maxRunningPerWorkspace: 6,
     timeScale: 1,
     onBroken: (ref, reason) => broken.push({ ref, reason }),

@@ -150,7 +150,7 @@ describe('lifecycle', () => {
   test('every transition is announced on the change feed, once committed', async () => {
     taskmock = testTaskmock();
     const seen: string[] = [];
-    taskmock.changes.listen((ref) => seen.push(statuses(ref)));
+    taskmock.changes.listen(({ ref }) => seen.push(statuses(ref)));
     create('gx.tiny');
     // Not before the commit at the end of this turn: listeners never see what a crash could undo.
     expect(seen).toEqual([]);

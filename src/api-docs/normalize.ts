@@ -66,6 +66,10 @@ export function normalizeOpenApi(document: Json): Json {
           schema: plainSchema(parameter.schema),
           ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] } : {}),
         }));
+      // Header parameters a route documents by hand (http/schemas.ts IF_NONE_MATCH_PARAMETER).
+      const extra = operation['x-header-parameters'];
+      delete operation['x-header-parameters'];
+      if (Array.isArray(extra)) operation.parameters = [...(operation.parameters ?? []), ...extra];
       if (operation.requestBody) operation.requestBody.content = singleMediaType(operation.requestBody.content);
       for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
         operation.responses[status] = normalizeResponse(response);

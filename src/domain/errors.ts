@@ -31,6 +31,10 @@ export const errors = {
   tooManyTasks: () => new ApiError(429, 'too_many_tasks', 'too many tasks in workspace'),
   tooManyConnections: () => new ApiError(429, 'too_many_connections', 'too many connections in workspace'),
   bodyTooLarge: (maxBytes: number) => new ApiError(413, 'body_too_large', `request body is larger than ${maxBytes} bytes`),
+  invalidIndex: () => new ApiError(400, 'invalid_index', 'invalid index'),
+  invalidWait: () => new ApiError(400, 'invalid_wait', 'invalid wait'),
+  invalidFormat: () => new ApiError(400, 'invalid_format', 'invalid format'),
+  invalidSince: () => new ApiError(400, 'invalid_since', 'invalid since'),
   invalidHandshake: () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake'),
   /** Refused before the upgrade once the server is closing its sockets. */
   shuttingDown: () => new ApiError(503, 'shutting_down', 'server is shutting down'),

@@ -1,14 +1,14 @@
 // The task service: what a client can do to a workspace. Validates domain rules, writes through
-// the store, tells the scheduler and announces the change. Every function is durable by
+// the store (which versions and announces each change) and tells the scheduler. Every function is durable by
 // construction: a write resolves only after its COMMIT, and a read never sees uncommitted writes,
 // so a route cannot answer what a crash could still undo. Errors are the contract's error values
 // (errors.ts); mapping them to a response is the HTTP layer's job.
 import type { CommitBatch } from '../storage/commit-batch.ts';
-import type { Snapshots } from '../storage/snapshots.ts';
+import type { ListedSnapshot, Snapshots } from '../storage/snapshots.ts';
 import type { Store } from '../storage/store.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
-import type { ChangeFeed } from './changes.ts';
+import type { BlockingReads } from './blocking-reads.ts';
 import { errors } from './errors.ts';
 import { isTaskType, MAX_NAME_LENGTH, type Task, type TaskType, type WorkspaceRef } from './model.ts';
 import type { Workspaces } from './workspaces.ts';
@@ -19,7 +19,7 @@ export interface TaskServiceOptions {
   snapshots: Snapshots;
   scheduler: Scheduler;
   workspaces: Workspaces;
-  changes: ChangeFeed;
+  blockingReads: BlockingReads;
   clock: Clock;
   maxWorkspaceTasks: number;
 }
@@ -44,18 +44,13 @@ export function readNewTask(input: { name: unknown; type: unknown }): NewTask {
 }
 
 export function createTaskService(options: TaskServiceOptions) {
-  const { store, batch, snapshots, scheduler, workspaces, changes, clock, maxWorkspaceTasks } = options;
+  const { store, batch, snapshots, scheduler, workspaces, blockingReads, clock, maxWorkspaceTasks } = options;
 
   /** Resolves to `value` once every write made so far is committed. */
   const durable = async <T>(value: T): Promise<T> => {
     await batch.committed();
     return value;
   };
-
-  function changed(ref: WorkspaceRef): void {
-    scheduler.workspaceChanged(ref);
-    changes.announce(ref);
-  }
 
   /**
    * Runs `read` when no transaction is open: at once, or once this turn's transaction has committed
@@ -74,10 +69,23 @@ export function createTaskService(options: TaskServiceOptions) {
     );
   };
 
+  /** The GET /tasks answer (body, version, ETag); read once this turn's writes settled. */
+  const listed = (ref: WorkspaceRef): ListedSnapshot | Promise<ListedSnapshot> => readCommitted(() => snapshots.listed(ref));
+
   return {
-    /** The GET /tasks body, `{"tasks": [...]}` as UTF-8; read once this turn's writes settled. */
-    listBody: (ref: WorkspaceRef): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> =>
-      readCommitted(() => snapshots.listBody(ref)),
+    listed,
+
+    /**
+     * A blocking read: the answer at once when the version is not `index`, otherwise once the
+     * workspace changes (after COMMIT), after `waitMs`, or at shutdown, whichever comes first.
+     */
+    async listedAfter(ref: WorkspaceRef, index: number, waitMs: number): Promise<ListedSnapshot> {
+      const current = await listed(ref);
+      // Same turn as the read: no commit can run between it and parking.
+      if (current.version !== index) return current;
+      await blockingReads.park(ref, waitMs);
+      return listed(ref);
+    },
 
     list: async (ref: WorkspaceRef): Promise<Task[]> => readCommitted(() => store.listTasks(ref)),
 
@@ -87,20 +95,19 @@ export function createTaskService(options: TaskServiceOptions) {
       if (store.countTasks(ref) >= maxWorkspaceTasks) throw errors.tooManyTasks();
       const task = store.createTask(ref, name, type, clock.now());
       scheduler.taskQueued(ref);
-      changes.announce(ref);
       return durable(task);
     },
 
     /** Deletes a task that is still queued; 404 once it is running or gone. */
     delete(ref: WorkspaceRef, id: number): Promise<void> {
       if (!store.deleteQueuedTask(ref, id)) throw errors.taskNotFound();
-      changed(ref);
+      scheduler.workspaceChanged(ref);
       return durable(undefined);
     },
 
     /** Removes every running and completed task; running ones are cancelled and free their slots. */
     flush(ref: WorkspaceRef): Promise<void> {
-      if (store.flushDispatched(ref) > 0) changed(ref);
+      if (store.flushDispatched(ref) > 0) scheduler.workspaceChanged(ref);
       return durable(undefined);
     },
   };

@@ -12,6 +12,8 @@ const FROM_SCHEMA_ERROR: Record<string, () => ApiError> = {
   invalid_request_body: errors.invalidBody,
   invalid_workspace_id: errors.invalidWorkspaceId,
   invalid_task_id: errors.invalidTaskId,
+  invalid_index: errors.invalidIndex,
+  invalid_wait: errors.invalidWait,
 };
 
 export function toApiError(code: string | number, error: unknown): ApiError | null {

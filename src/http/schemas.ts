@@ -3,6 +3,7 @@
 import { t, type TSchema } from 'elysia';
 import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
 import type { ApiError } from '../domain/errors.ts';
+import { DEFAULT_WAIT_MS, INDEX_PATTERN, MAX_WAIT_MS, WAIT_PATTERN } from './versioned-reads.ts';
 import { DEFAULT_WORKSPACE_ID, MAX_NAME_LENGTH, TASK_STATUSES, TASK_TYPES, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 
 /**
@@ -90,6 +91,31 @@ export const WorkspaceQuery = t.Object({
   ),
 });
 
+/** GET /tasks: the workspace, and the blocking read of SPEC §12 (`index`, `wait`). */
+export const TaskListQuery = t.Object({
+  ...WorkspaceQuery.properties,
+  index: t.Optional(
+    t.String({
+      pattern: INDEX_PATTERN,
+      error: 'invalid_index',
+      description:
+        'Blocking read: a `version` from an earlier answer. While the workspace is still at that version the ' +
+        'answer waits until it changes (or `wait` runs out); any other version answers at once.',
+      examples: ['12'],
+    }),
+  ),
+  wait: t.Optional(
+    t.String({
+      pattern: WAIT_PATTERN,
+      error: 'invalid_wait',
+      description:
+        `With \`index\`: how long to wait at most, \`ms\`, \`s\` or \`m\` (a bare number is seconds); default ` +
+        `${DEFAULT_WAIT_MS / 1000}s, longer values are cut to ${MAX_WAIT_MS / 60_000}m. Ignored without \`index\`.`,
+      examples: ['30s'],
+    }),
+  ),
+});
+
 export const TaskIdParams = t.Object({
   id: t.String({ pattern: '^[1-9][0-9]{0,14}$', error: 'invalid_task_id', examples: ['1'] }),
 });
@@ -100,9 +126,51 @@ export const ErrorBody = t.Object(
 );
 
 export const TaskListBody = t.Object(
-  { tasks: t.Array(Task) },
-  { [COMPONENT_NAME]: 'TaskList', description: "The workspace's tasks, ordered by id ascending." },
+  {
+    tasks: t.Array(Task),
+    version: t.Integer({
+      minimum: 0,
+      description:
+        "The workspace's version: one more for every committed change, never lowered (0 for a workspace that never " +
+        'changed). Also sent as the `ETag` header; pass it as `index` for a blocking read.',
+    }),
+  },
+  { [COMPONENT_NAME]: 'TaskList', description: "The workspace's tasks, ordered by id ascending, and its version." },
 );
+/** The `ETag` response header of GET /tasks (OpenAPI response `headers`, moved there by the plugin). */
+const ETAG_HEADER = {
+  ETag: {
+    description: 'The workspace\'s `version`, quoted (`"12"`): send it back as `If-None-Match` for a 304 while nothing changed.',
+    schema: { type: 'string', examples: ['"12"'] },
+  },
+};
+
+/** GET /tasks's 200: the list and its version, with the ETag header. */
+export const TaskListResponse = t.Object(TaskListBody.properties, {
+  [COMPONENT_NAME]: 'TaskList',
+  description: TaskListBody.description,
+  examples: [{ tasks: [Task.examples[0]], version: 3 }],
+  headers: ETAG_HEADER,
+});
+
+/** GET /tasks's 304 (If-None-Match named the current version). */
+export const NotModified = t.Void({
+  description: '`If-None-Match` names the current version: nothing changed since, no body.',
+  headers: ETAG_HEADER,
+});
+
+/** The request header of a conditional read, documented beside the schema-made parameters. */
+export const IF_NONE_MATCH_PARAMETER = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description:
+    'Conditional read: an `ETag` from an earlier answer (a comma-separated list, `W/` prefixes and `*` accepted). ' +
+    'While it names the current version the answer is 304 with no body.',
+  schema: { type: 'string' },
+  example: '"12"',
+};
+
 export const TaskBody = t.Object({ task: Task }, { [COMPONENT_NAME]: 'TaskCreated', description: 'The new task, `queued`.' });
 
 /**

@@ -12,28 +12,46 @@ import {
   errorResponses,
   TaskBody,
   TaskIdParams,
-  TaskListBody,
+  IF_NONE_MATCH_PARAMETER,
+  NotModified,
+  TaskListQuery,
+  TaskListResponse,
   WorkspaceQuery,
 } from './schemas.ts';
 import type { TaskService } from '../domain/tasks.ts';
+import type { ListedSnapshot } from '../storage/snapshots.ts';
+import { blockingRead, noneMatchHits } from './versioned-reads.ts';
 
 const JSON_HEADERS = { 'content-type': JSON_CONTENT_TYPE };
 
 type SetHeaders = Record<string, string | number>;
 
 /**
- * A JSON response carrying the headers other hooks put in `set.headers` (CORS). Elysia rebuilds any
- * returned Response whose `set.headers` is non-empty, re-reading its body as a stream: that cost
- * GET /tasks 40% of its throughput (`bun run bench`). Moving the headers in keeps the fast path.
+ * Moves the headers other hooks put in `set.headers` (CORS) into a Response's own. Elysia rebuilds
+ * any returned Response whose `set.headers` is non-empty, re-reading its body as a stream: that
+ * cost GET /tasks 40% of its throughput (`bun run bench`). Moving the headers in keeps the fast path.
  */
-function jsonWithSetHeaders(set: { headers: SetHeaders }, body: Uint8Array<ArrayBuffer>): Response {
-  const headers: Record<string, string> = { ...JSON_HEADERS };
+function takeSetHeaders(set: { headers: SetHeaders }, headers: Record<string, string>): Record<string, string> {
   for (const name of Object.keys(set.headers)) {
     headers[name] = String(set.headers[name]);
     delete set.headers[name];
   }
-  return new Response(body, { headers });
+  return headers;
 }
+
+/**
+ * The GET /tasks answer with its `ETag`, or 304 with no body (CORS headers kept) when
+ * `If-None-Match` names the current version.
+ */
+function listResponse(set: { headers: SetHeaders }, request: Request, listed: ListedSnapshot): Response {
+  if (noneMatchHits(request.headers.get('if-none-match'), listed.etag)) {
+    return new Response(null, { status: 304, headers: takeSetHeaders(set, { etag: listed.etag }) });
+  }
+  return new Response(listed.listBody, { headers: takeSetHeaders(set, { ...JSON_HEADERS, etag: listed.etag }) });
+}
+
+/** Bun cuts a connection idle for 10 s; a blocking read is allowed its wait plus this margin. */
+const BLOCKING_READ_SLACK_S = 10;
 
 const noContent = () => t.Void({ description: 'No content' });
 
@@ -49,18 +67,37 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
     })
     .get(
       '/tasks',
-      ({ workspace, set }): Response | Promise<Response> => {
-        const answer = (body: Uint8Array<ArrayBuffer>) => jsonWithSetHeaders(set as { headers: SetHeaders }, body);
-        const body = service.listBody(workspace);
-        return body instanceof Promise ? body.then(answer) : answer(body);
+      ({ workspace, set, query, request, server }): Response | Promise<Response> => {
+        const answer = (listed: ListedSnapshot) => listResponse(set as { headers: SetHeaders }, request, listed);
+        const blocking = blockingRead(query);
+        if (blocking) {
+          server?.timeout(request, Math.ceil(blocking.waitMs / 1000) + BLOCKING_READ_SLACK_S);
+          return service.listedAfter(workspace, blocking.index, blocking.waitMs).then(answer);
+        }
+        const listed = service.listed(workspace);
+        return listed instanceof Promise ? listed.then(answer) : answer(listed);
       },
       {
-        query: WorkspaceQuery,
-        response: { 200: TaskListBody, ...errorResponses(...KEY_ERRORS) },
+        query: TaskListQuery,
+        response: {
+          200: TaskListResponse,
+          304: NotModified,
+          ...errorResponses(...KEY_ERRORS, errors.invalidIndex(), errors.invalidWait()),
+        },
         detail: {
           ...DOCS,
           summary: "List the workspace's tasks",
-          description: 'Ordered by id ascending. A workspace that does not exist reads as an empty list and is not created.',
+          description: [
+            'Ordered by id ascending, with the workspace\'s `version` (also the `ETag` header, e.g. `"12"`). ',
+            'A workspace that does not exist reads as an empty list at version 0 and is not created.\n\n',
+            '**Conditional read:** send `If-None-Match: "12"` (a list of tags, `W/` and `*` accepted); while ',
+            'the version is still 12 the answer is `304 Not Modified` with no body.\n\n',
+            '**Blocking read** (as Consul\'s): `?index=12&wait=30s` answers at once when the version is not 12, ',
+            'otherwise as soon as the workspace changes, or after `wait` with the same version. Loop on it to ',
+            'wait for a state without polling: `index` = the last `version` you got.',
+          ].join(''),
+          // Documented, not declared as a header schema: Elysia would then copy every request's headers.
+          'x-header-parameters': [IF_NONE_MATCH_PARAMETER],
         },
       },
     )

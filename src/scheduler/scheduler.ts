@@ -1,7 +1,6 @@
 // Moves tasks queued → running → completed. One timer for the whole server, armed for the earliest
 // due transition of any workspace: an idle server, or one with thousands of idle workspaces, does
 // no work between transitions. State lives in the store; the scheduler rebuilds its plan at start.
-import type { ChangeFeed } from '../domain/changes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { DueQueue } from './due-queue.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
@@ -13,7 +12,6 @@ export interface SchedulerOptions {
   store: Store;
   clock: Clock;
   random: RandomSource;
-  changes: ChangeFeed;
   maxRunningPerWorkspace: number;
   timeScale: number;
   /**
@@ -29,7 +27,7 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 const MAX_PASSES_PER_INSTANT = 8;
 
 export function createScheduler(options: SchedulerOptions) {
-  const { store, clock, random, changes } = options;
+  const { store, clock, random } = options;
   const rules: StartRules = { maxRunning: options.maxRunningPerWorkspace, timeScale: options.timeScale };
   const queue = new DueQueue();
   const refs = new Map<string, WorkspaceRef>();
@@ -72,7 +70,8 @@ export function createScheduler(options: SchedulerOptions) {
     options.onBroken?.(ref, reason);
   };
 
-  /** Applies what is due at `now` in one workspace; true if anything changed. */
+  /** Applies what is due at `now` in one workspace; true if anything changed. The store versions
+   * and announces what changed (store.ts). */
   const advance = (key: string, ref: WorkspaceRef, now: number): boolean => {
     const { changed, progress } = store.advanceWorkspace(ref, now, (before) => {
       const start = startAt(now, before, lastStart(key, ref), rules, (id) => random(`${key}/${id}`));
@@ -80,7 +79,6 @@ export function createScheduler(options: SchedulerOptions) {
       return start;
     });
     plan(key, ref, progress);
-    if (changed) changes.announce(ref);
     return changed;
   };
 

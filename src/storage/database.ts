@@ -72,6 +72,8 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE tasks_v2 RENAME TO tasks;
    CREATE UNIQUE INDEX tasks_by_workspace ON tasks (ws, id);
    CREATE INDEX tasks_unfinished ON tasks (ws, status, id) WHERE status != 'completed';`,
+  // 3: each workspace's version (SPEC §12), one more for every committed change, never lowered.
+  'ALTER TABLE workspaces ADD COLUMN version INTEGER NOT NULL DEFAULT 0;',
 ];
 
 export function openDatabase(path: string): Database {

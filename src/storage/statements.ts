@@ -27,6 +27,9 @@ export function toTask(row: TaskRow): Task {
   };
 }
 
+/** The columns a Task is made of (toTask), as listed and as returned by a write. */
+const TASK_COLUMNS = 'id, name, type, status, created_at, started_at, completed_at';
+
 /** The statements' text, exported so tests can ask SQLite how it plans the very same queries. */
 export const SQL = {
   /** The workspace's row, made on its first task; its id counter moves on by one. */
@@ -35,11 +38,10 @@ export const SQL = {
        RETURNING ws, last_task_id`,
   findWorkspace: 'SELECT ws FROM workspaces WHERE key_hash = ?1 AND workspace_id = ?2',
   insertTask: `INSERT INTO tasks (ws, id, name, type, status, created_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5)`,
-  listTasks: `SELECT id, name, type, status, created_at, started_at, completed_at FROM tasks
-       WHERE ws = ?1 ORDER BY id`,
+  listTasks: `SELECT ${TASK_COLUMNS} FROM tasks WHERE ws = ?1 ORDER BY id`,
   countTasks: 'SELECT count(*) AS n FROM tasks WHERE ws = ?1',
-  deleteQueued: `DELETE FROM tasks WHERE ws = ?1 AND id = ?2 AND status = 'queued'`,
-  flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed')`,
+  deleteQueued: `DELETE FROM tasks WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING id`,
+  flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed') RETURNING id`,
   workspaceIdsWithTasks: `SELECT workspace_id FROM workspaces w
        WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
@@ -54,9 +56,13 @@ export const SQL = {
        WHERE ws = ?1 AND status = 'queued' AND status != 'completed' ORDER BY id LIMIT 1`,
   lastStartedAt: 'SELECT max(started_at) AS last FROM tasks WHERE ws = ?1',
   completeDue: `UPDATE tasks SET status = 'completed', completed_at = ends_at
-       WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2`,
+       WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 RETURNING ${TASK_COLUMNS}`,
   startTask: `UPDATE tasks SET status = 'running', started_at = ?3, ends_at = ?4
-       WHERE ws = ?1 AND id = ?2 AND status = 'queued'`,
+       WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING ${TASK_COLUMNS}`,
+  // The workspace's version (SPEC §12): one more for every committed change, never lowered. A
+  // change always concerns a workspace that has its row (its first task made it).
+  bumpVersion: 'UPDATE workspaces SET version = version + 1 WHERE ws = ?1 RETURNING version',
+  readVersion: 'SELECT version FROM workspaces WHERE ws = ?1',
 } as const;
 
 export function prepareStatements(db: Database) {
@@ -66,15 +72,17 @@ export function prepareStatements(db: Database) {
     insertTask: db.query(SQL.insertTask),
     listTasks: db.query<TaskRow, [number]>(SQL.listTasks),
     countTasks: db.query<{ n: number }, [number]>(SQL.countTasks),
-    deleteQueued: db.query(SQL.deleteQueued),
-    flushDispatched: db.query(SQL.flushDispatched),
+    deleteQueued: db.query<{ id: number }, [number, number]>(SQL.deleteQueued),
+    flushDispatched: db.query<{ id: number }, [number]>(SQL.flushDispatched),
     workspaceIdsWithTasks: db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsWithTasks),
     hasTasks: db.query<{ one: number }, [number]>(SQL.hasTasks),
     unfinishedWorkspaces: db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
     runningSummary: db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),
     firstQueued: db.query<{ id: number; type: TaskType; created_at: number }, [number]>(SQL.firstQueued),
     lastStartedAt: db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
-    completeDue: db.query(SQL.completeDue),
-    startTask: db.query(SQL.startTask),
+    completeDue: db.query<TaskRow, [number, number]>(SQL.completeDue),
+    startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
+    bumpVersion: db.query<{ version: number }, [number]>(SQL.bumpVersion),
+    readVersion: db.query<{ version: number }, [number]>(SQL.readVersion),
   };
 }

@@ -1,7 +1,18 @@
 // Task persistence: the domain's reads and writes over the prepared statements. Every write joins
 // the turn's group commit (commit-batch.ts), so it is durable only once that batch commits; the
 // store itself never commits. Returns plain domain values.
+//
+// THE RULE FOR EVERY WRITE (SPEC §12): inside its `batch.write`, a write that changed anything
+// calls `recordChangeIn(ws, ref, changes)` (or the exported `recordChange`) exactly once, with
+// what it changed. That bumps the
+// workspace's version in the same transaction (so a rolled-back change never took a version, and
+// a committed one always did) and announces the change, with that version, after the COMMIT.
+// Versions are never lowered and never reused, not by a flush, a reset or a restart: nothing
+// but `bumpVersion` ever writes the column, and a workspaces row is never deleted (a reset sets
+// `last_task_id` back to 0 and keeps the row, and so the version). A new write (reset, fixtures) gets versions, stream
+// updates and wake-ups of blocking readers by calling `recordChange`, and nothing else.
 import type { Database } from 'bun:sqlite';
+import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/changes.ts';
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { prepareStatements, toTask } from './statements.ts';
@@ -23,9 +34,17 @@ export interface TaskStart {
 
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(db: Database, batch: CommitBatch) {
+export function createStore(db: Database, batch: CommitBatch, changes: ChangeFeed = createChangeFeed(batch.afterCommit)) {
   const statements = prepareStatements(db);
   const ids = createWorkspaceIds((ref) => statements.findWorkspace.get(ref.keyHash, ref.workspaceId)?.ws);
+
+  /** Bumps workspace `ws`'s version and announces `taskChanges` after COMMIT; inside `batch.write`. */
+  const recordChangeIn = (ws: number, ref: WorkspaceRef, taskChanges: TaskChange[]): number => {
+    const { version } = statements.bumpVersion.get(ws)!;
+    changes.announce({ ref, version, changes: taskChanges });
+    return version;
+  };
+  const removals = (rows: { id: number }[]): TaskChange[] => rows.map(({ id }) => ({ op: 'remove', id }));
   const counts = createTaskCounts((ref) => {
     const ws = ids.find(ref);
     return ws === undefined ? 0 : statements.countTasks.get(ws)!.n;
@@ -41,7 +60,9 @@ export function createStore(db: Database, batch: CommitBatch) {
     const { ws, last_task_id: id } = statements.bumpTaskId.get(ref.keyHash, ref.workspaceId)!;
     ids.remember(ref, ws);
     statements.insertTask.run(ws, id, name, type, now);
-    return toTask({ id, name, type, status: 'queued', created_at: now, started_at: null, completed_at: null });
+    const task = toTask({ id, name, type, status: 'queued', created_at: now, started_at: null, completed_at: null });
+    recordChangeIn(ws, ref, [{ op: 'put', task }]);
+    return task;
   };
 
   const progressOf = (ws: number): WorkspaceProgress => {
@@ -72,12 +93,14 @@ export function createStore(db: Database, batch: CommitBatch) {
     const ws = ids.find(ref);
     if (ws === undefined) return { changed: false, progress: progress(ref) };
     return batch.write(() => {
-      const completed = statements.completeDue.run(ws, now).changes > 0;
+      const updated = statements.completeDue.all(ws, now);
       const before = progressOf(ws);
       const start = planStart(before);
-      if (!start) return { changed: completed, progress: before };
-      statements.startTask.run(ws, start.id, start.startedAt, start.endsAt);
-      return { changed: true, progress: progressOf(ws) };
+      const started = start && statements.startTask.get(ws, start.id, start.startedAt, start.endsAt);
+      if (started) updated.push(started);
+      if (updated.length === 0) return { changed: false, progress: before };
+      recordChangeIn(ws, ref, updated.map((row) => ({ op: 'put', task: toTask(row) })));
+      return { changed: true, progress: started ? progressOf(ws) : before };
     });
   }
 
@@ -104,7 +127,11 @@ export function createStore(db: Database, batch: CommitBatch) {
     deleteQueuedTask(ref: WorkspaceRef, id: number): boolean {
       const ws = ids.find(ref);
       if (ws === undefined) return false;
-      const deleted = batch.write(() => statements.deleteQueued.run(ws, id).changes);
+      const deleted = batch.write(() => {
+        const rows = statements.deleteQueued.all(ws, id);
+        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows));
+        return rows.length;
+      });
       counts.adjust(ref, -deleted);
       return deleted > 0;
     },
@@ -113,9 +140,29 @@ export function createStore(db: Database, batch: CommitBatch) {
     flushDispatched(ref: WorkspaceRef): number {
       const ws = ids.find(ref);
       if (ws === undefined) return 0;
-      const removed = batch.write(() => statements.flushDispatched.run(ws).changes);
+      const removed = batch.write(() => {
+        const rows = statements.flushDispatched.all(ws);
+        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows));
+        return rows.length;
+      });
       counts.adjust(ref, -removed);
       return removed;
+    },
+
+    /** The workspace's version: 0 for one that never changed (reading it creates nothing). */
+    version(ref: WorkspaceRef): number {
+      const ws = ids.find(ref);
+      return ws === undefined ? 0 : (statements.readVersion.get(ws)?.version ?? 0);
+    },
+
+    /**
+     * For a new write of an existing workspace (reset, fixtures): bumps its version and announces
+     * `taskChanges` after COMMIT. Call it inside that write's `batch.write`. Returns the version.
+     */
+    recordChange(ref: WorkspaceRef, taskChanges: TaskChange[]): number {
+      const ws = ids.find(ref);
+      if (ws === undefined) throw new Error(`recordChange: workspace ${ref.workspaceId} has no row`);
+      return recordChangeIn(ws, ref, taskChanges);
     },
 
     workspaceIdsWithTasks: (keyHash: string): string[] =>

@@ -71,7 +71,7 @@ export function createLiveStream(options: LiveStreamOptions) {
   const publisher = createPublisher({ topics, snapshots, batch });
   let closing = false;
 
-  options.changes.listen((ref) => publisher.markDirty(ref));
+  options.changes.listen(({ ref }) => publisher.markDirty(ref));
 
   const openCount = (): number => {
     let count = 0;
