@@ -21,8 +21,12 @@ export interface Instance {
 export interface Cluster {
   url: string;
   instances: Instance[];
-  /** Runs `action`, then returns it with the index of the instance nginx sent it to. */
-  servedBy<T>(action: () => Promise<T>): Promise<{ result: T; instance: number | null }>;
+  /**
+   * Runs `action` with headers that tag its request in nginx's access log (by user agent: a
+   * WebSocket is logged only when it closes, so lines do not come in request order), and returns
+   * its result with the index of the instance nginx sent it to.
+   */
+  servedBy<T>(action: (tag: Record<string, string>) => Promise<T>): Promise<{ result: T; instance: number | null }>;
   kill(index: number): Promise<void>;
   restart(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -108,16 +112,18 @@ export async function startCluster(options: {
   }
 
   const accessLog = join(dir.path, 'access.log');
+  let probes = 0;
   const logLines = () => (existsSync(accessLog) ? readFileSync(accessLog, 'utf8').split('\n').filter(Boolean) : []);
 
   return {
     url,
     instances,
     async servedBy(action) {
-      const before = logLines().length;
-      const result = await action();
-      await eventually(() => logLines().length > before, 'nginx to log the request');
-      const upstream = /upstream=127\.0\.0\.1:(\d+)/.exec(logLines()[before]!)?.[1];
+      const agent = `scale-out-probe-${++probes}`;
+      const result = await action({ 'user-agent': agent });
+      const line = () => logLines().find((entry) => entry.endsWith(`"${agent}"`));
+      await eventually(() => line() !== undefined, `nginx to log the request of ${agent}`);
+      const upstream = /upstream=127\.0\.0\.1:(\d+)/.exec(line()!)?.[1];
       const index = instances.findIndex((instance) => String(instance.port) === upstream);
       return { result, instance: index === -1 ? null : index };
     },
