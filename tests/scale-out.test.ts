@@ -130,6 +130,7 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
       [`/tasks?api_key=${a}&api_key=${b}`, {}],
       [`/tasks?workspace_id=default&api_key=%20+${a}%09&api_key=${b}`, {}],
       [`/tasks?api_key=&API_KEY=${b}`, { authorization: `bearer   ${a}  ` }],
+      [`/tasks?api_key=&api_key=${b}`, { 'X-API-Key': `  ${a} ` }],
     ];
     for (const [path, headers] of cases) {
       const { result, instance } = await cluster.servedBy((tag) =>
