@@ -8,7 +8,7 @@ import { createBlockingReads } from './domain/blocking-reads.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
 import type { Config } from './config/config.ts';
-import { openDatabase } from './storage/database.ts';
+import { openDatabase, readingAtStart } from './storage/database.ts';
 import { docs } from './api-docs/docs.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { seededRandom, unseededRandom, type RandomSource } from './domain/random.ts';
@@ -41,7 +41,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   // Listeners hear of a change only once it is committed (see commit-batch.ts); the store is the
   // one announcer, with each change's version and contents.
   const changes = createChangeFeed(batch.afterCommit);
-  const store = createStore(db, batch, changes);
+  const store = readingAtStart(db, config.databasePath, () => createStore(db, batch, changes));
   const snapshots = createSnapshots({ store, changes, batch });
   const blockingReads = createBlockingReads({ changes });
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
@@ -100,7 +100,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     snapshots.clear();
     scheduler.rebuild();
   });
-  scheduler.start();
+  readingAtStart(db, config.databasePath, () => scheduler.start());
 
   return {
     app,

@@ -1,6 +1,6 @@
 // Opens the SQLite file taskmock owns: WAL for fast durable commits, an exclusive lock so a second
 // taskmock on the same file fails at start, and a schema versioned with PRAGMA user_version.
-import { Database } from 'bun:sqlite';
+import { Database, SQLiteError } from 'bun:sqlite';
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
@@ -105,10 +105,27 @@ export function openDatabase(path: string): Database {
   return db;
 }
 
+/**
+ * Runs the first reads of a freshly opened database (preparing statements, planning the
+ * scheduler). A damaged file often opens fine and fails only there: report that as the database
+ * problem it is, naming the setting, and close the file.
+ */
+export function readingAtStart<T>(db: Database, path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    db.close();
+    throw error instanceof SQLiteError ? new DatabaseOpenError(path, error) : error;
+  }
+}
+
 function migrate(db: Database): void {
   const { user_version: current } = db.query('PRAGMA user_version').get() as { user_version: number };
   if (current > MIGRATIONS.length) {
     throw new Error(`database schema version ${current} is newer than this taskmock understands (${MIGRATIONS.length})`);
+  }
+  if (!Number.isInteger(current) || current < 0) {
+    throw new Error(`database schema version ${current} was not written by taskmock (it writes 0 to ${MIGRATIONS.length})`);
   }
   db.transaction(() => {
     for (let version = current; version < MIGRATIONS.length; version++) {
@@ -116,6 +133,51 @@ function migrate(db: Database): void {
     }
     db.run(`PRAGMA user_version = ${MIGRATIONS.length}`);
   }).immediate();
+  assertSchema(db);
+}
+
+type Schema = Map<string, Set<string>>;
+
+/** Tables (with their columns) and indexes, as `table` → columns and `index:name` → empty. */
+function readSchema(db: Database): Schema {
+  const schema: Schema = new Map();
+  const objects = db
+    .query("SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")
+    .all() as { type: string; name: string }[];
+  for (const { type, name } of objects) {
+    if (type === 'index') schema.set(`index ${name}`, new Set());
+    else schema.set(`table ${name}`, new Set(db.query('SELECT name FROM pragma_table_info(?)').all(name).map(columnName)));
+  }
+  return schema;
+}
+
+const columnName = (row: unknown): string => (row as { name: string }).name;
+
+let expectedSchema: Schema | undefined;
+
+/** The schema the migrations build on an empty database: what every taskmock file must contain. */
+function migratedSchema(): Schema {
+  if (expectedSchema) return expectedSchema;
+  const empty = new Database(':memory:');
+  for (const migration of MIGRATIONS) empty.run(migration);
+  expectedSchema = readSchema(empty);
+  empty.close();
+  return expectedSchema;
+}
+
+/**
+ * A file whose version says "current" but whose tables were dropped or changed by hand would fail
+ * later, on the first statement that needs them, far from the cause: say what is missing now.
+ */
+function assertSchema(db: Database): void {
+  const actual = readSchema(db);
+  const missing: string[] = [];
+  for (const [object, columns] of migratedSchema()) {
+    const present = actual.get(object);
+    if (!present) missing.push(object);
+    else for (const column of columns) if (!present.has(column)) missing.push(`column ${object.slice(6)}.${column}`);
+  }
+  if (missing.length > 0) throw new Error(`the file is not a complete taskmock database: missing ${missing.join(', ')}`);
 }
 
 function isLockError(error: unknown): boolean {
