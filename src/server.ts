@@ -77,6 +77,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     snapshots,
     changes,
     maxWorkspaceConnections: config.maxWorkspaceConnections,
+    streamResendMs: config.streamResendMs,
     logger,
     batch,
   });

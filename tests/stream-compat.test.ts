@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { parseCommandLine } from '../src/config/config.ts';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
+import { eventually } from './helpers.ts';
 import { FrameQueue } from './ws-client.ts';
 
 const running: RunningTaskmock[] = [];
@@ -12,7 +13,7 @@ afterEach(async () => {
 
 function start(flags: string[] = []): RunningTaskmock {
   const { config } = parseCommandLine(
-    ['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--log-level', 'silent', ...flags],
+    ['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--log-level', 'silent', '--stream-resend-ms', '0', ...flags],
     {},
   );
   const taskmock = startTaskmock(config);
@@ -43,5 +44,75 @@ describe('the stream trims and takes the first value, as REST does', () => {
     expect(await client.next()).toEqual([]);
     await create(taskmock, restQuery, 'seen');
     expect((await client.next<{ name: string }[]>()).map((task) => task.name)).toEqual(['seen']);
+  });
+});
+
+describe('the one-second tick (STREAM_RESEND_MS)', () => {
+  test('a subscriber with nothing changing receives the same list again and again', async () => {
+    const taskmock = start(['--stream-resend-ms', '20']);
+    await create(taskmock, 'api_key=demo', 'steady');
+    const client = new FrameQueue(wsUrl(taskmock, 'api_key=demo'));
+    await client.opened;
+    const first = await client.next();
+    for (let i = 0; i < 3; i++) expect(await client.next()).toEqual(first);
+    const listed = await (await fetch(`${taskmock.url}/tasks?api_key=demo`)).json();
+    expect(first).toEqual(listed.tasks);
+  });
+
+  test('each workspace gets its own list, never another one', async () => {
+    const taskmock = start(['--stream-resend-ms', '20']);
+    await create(taskmock, 'api_key=demo&workspace_id=a', 'in a');
+    await create(taskmock, 'api_key=demo&workspace_id=b', 'in b');
+    const a = new FrameQueue(wsUrl(taskmock, 'api_key=demo&workspace_id=a'));
+    const b = new FrameQueue(wsUrl(taskmock, 'api_key=demo&workspace_id=b'));
+    for (let i = 0; i < 3; i++) {
+      expect((await a.next<{ name: string }[]>()).map((task) => task.name)).toEqual(['in a']);
+      expect((await b.next<{ name: string }[]>()).map((task) => task.name)).toEqual(['in b']);
+    }
+  });
+
+  test('the timer exists only while a socket is open', async () => {
+    const taskmock = start(['--stream-resend-ms', '20']);
+    expect(taskmock.stream.resendActive()).toBe(false);
+    const one = new FrameQueue(wsUrl(taskmock, 'api_key=demo'));
+    const two = new FrameQueue(wsUrl(taskmock, 'api_key=demo&workspace_id=other'));
+    await Promise.all([one.opened, two.opened]);
+    await eventually(() => taskmock.stream.openCount() === 2, 'both sockets open on the server');
+    expect(taskmock.stream.resendActive()).toBe(true);
+    one.socket.close();
+    await eventually(() => taskmock.stream.openCount() === 1, 'the first close');
+    expect(taskmock.stream.resendActive()).toBe(true);
+    two.socket.close();
+    await eventually(() => taskmock.stream.openCount() === 0, 'the last close');
+    expect(taskmock.stream.resendActive()).toBe(false);
+  });
+
+  test('0 turns it off: no timer, and only changes are sent', async () => {
+    const taskmock = start(['--stream-resend-ms', '0']);
+    const client = new FrameQueue(wsUrl(taskmock, 'api_key=demo'));
+    await client.opened;
+    expect(await client.next()).toEqual([]);
+    await eventually(() => taskmock.stream.openCount() === 1, 'the socket open on the server');
+    expect(taskmock.stream.resendActive()).toBe(false);
+    // A reference server ticking every 20 ms sends several frames in the time this one sends none.
+    const ticking = start(['--stream-resend-ms', '20']);
+    const reference = new FrameQueue(wsUrl(ticking, 'api_key=demo'));
+    await eventually(() => reference.received.length >= 4, 'the reference to tick three times');
+    expect(client.received).toHaveLength(1);
+    await create(taskmock, 'api_key=demo', 'change');
+    expect((await client.next<{ name: string }[]>()).map((task) => task.name)).toEqual(['change']);
+  });
+
+  test('the default is one second of real time: TIME_SCALE does not divide it', async () => {
+    expect(parseCommandLine([], {}).config.streamResendMs).toBe(1000);
+    // At x1000 a divided tick would come every millisecond; a real one not before a second.
+    const fast = start(['--time-scale', '1000', '--stream-resend-ms', '1000']);
+    const client = new FrameQueue(wsUrl(fast, 'api_key=demo'));
+    await client.opened;
+    expect(await client.next()).toEqual([]);
+    const ticking = start(['--stream-resend-ms', '20']);
+    const reference = new FrameQueue(wsUrl(ticking, 'api_key=demo'));
+    await eventually(() => reference.received.length >= 4, 'the reference to tick three times');
+    expect(client.received).toHaveLength(1);
   });
 });

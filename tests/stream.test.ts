@@ -14,9 +14,13 @@ afterEach(async () => {
   for (const taskmock of running.splice(0)) await taskmock.shutdown();
 });
 
+/** A real server; the one-second tick is off, so every frame a test counts comes from a change. */
 function start(flags: string[] = []): RunningTaskmock {
   const { config } = parseCommandLine(
-    ['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--log-level', 'silent', '--api-keys', 'k1,k2', ...flags],
+    [
+      ...['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--log-level', 'silent', '--api-keys', 'k1,k2'],
+      ...['--stream-resend-ms', '0', ...flags],
+    ],
     {},
   );
   const taskmock = startTaskmock(config);

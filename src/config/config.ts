@@ -20,6 +20,7 @@ export interface Config {
   corsOrigins: string[];
   logLevel: LogLevel;
   logFormat: LogFormat;
+  streamResendMs: number;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +167,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 'pretty',
     help: 'pretty or json',
     parse: oneOf('pretty', 'json'),
+  },
+  {
+    key: 'streamResendMs',
+    env: 'STREAM_RESEND_MS',
+    flag: 'stream-resend-ms',
+    defaultValue: '1000',
+    help: 'resend each watched list every N ms of real time (0 = off)',
+    parse: integer(0, 3_600_000),
   },
 ];
 

@@ -15,6 +15,7 @@ import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
 import { createAdmission, type Slot } from './admission.ts';
 import { createPublisher, workspaceTopic, type Topic } from './publisher.ts';
+import { createResender } from './resend.ts';
 
 /** Close code sent to every socket when the server shuts down ("going away"). */
 export const GOING_AWAY = 1001;
@@ -60,6 +61,8 @@ export interface LiveStreamOptions {
   changes: ChangeFeed;
   batch: CommitBatch;
   maxWorkspaceConnections: number;
+  /** The tick of SPEC §3 (resend.ts); 0 turns it off. */
+  streamResendMs: number;
   logger: Logger;
 }
 
@@ -69,6 +72,8 @@ export function createLiveStream(options: LiveStreamOptions) {
   const topics = new Map<string, WatchedTopic>();
   const closed = new Set<() => void>();
   const publisher = createPublisher({ topics, snapshots, batch });
+  // Every topic here is a list-format topic: the only format there is so far.
+  const resender = createResender({ intervalMs: options.streamResendMs, listTopics: () => topics.values(), snapshots, batch });
   let closing = false;
 
   options.changes.listen(({ ref }) => publisher.markDirty(ref));
@@ -87,6 +92,7 @@ export function createLiveStream(options: LiveStreamOptions) {
     let topic = topics.get(key);
     if (!topic) topics.set(key, (topic = { ref: slot.ref, name: workspaceTopic(slot.ref), sockets: new Set() }));
     topic.sockets.add(ws);
+    resender.watched(true);
     // Sockets of one workspace share one ref and one topic name instead of a copy each.
     slot.ref = topic.ref;
     // Subscribe before sending: once the client holds the list it cannot miss a later change.
@@ -106,6 +112,7 @@ export function createLiveStream(options: LiveStreamOptions) {
     const key = workspaceKey(slot.ref);
     const topic = topics.get(key);
     if (topic?.sockets.delete(ws) && topic.sockets.size === 0) topics.delete(key);
+    resender.watched(topics.size > 0);
     admission.release(slot);
     logger.debug('stream close', { workspace: slot.ref.workspaceId, code });
     for (const notify of closed) notify();
@@ -146,10 +153,14 @@ export function createLiveStream(options: LiveStreamOptions) {
     /** Hands over the listening server, whose `publish` reaches every subscriber of a topic. */
     attach(server: Server<unknown>): void {
       publisher.attach(server);
+      resender.attach(server);
     },
 
     /** Open sockets right now (for /stats and tests). */
     openCount,
+
+    /** Whether the resend tick's timer exists (for tests: never while no socket is open). */
+    resendActive: resender.active,
 
     /**
      * Refuses new upgrades, closes every socket with `code` and resolves once Bun has reported
@@ -157,6 +168,7 @@ export function createLiveStream(options: LiveStreamOptions) {
      */
     closeAll(code = GOING_AWAY, waitMs = 1_000): Promise<void> {
       closing = true;
+      resender.stop();
       // Whatever changed last is sent before the close frame: the final state is never dropped.
       publisher.flushNow();
       if (openCount() === 0) return Promise.resolve();
