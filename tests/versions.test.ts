@@ -21,7 +21,8 @@ afterEach(async () => {
 
 const tiny = { name: 'job', type: 'gx.tiny' };
 const create = (t: TestTaskmock, query = KEY) => json(t.request('POST', `/tasks?${query}`, { body: tiny }));
-const read = async (t: TestTaskmock, query = KEY) => json<{ tasks: unknown[]; version: number }>(t.request('GET', `/tasks?${query}`));
+const read = async (t: TestTaskmock, query = KEY) =>
+  json<{ tasks: unknown[]; version: number }>(t.request('GET', `/tasks?${query}`));
 const version = async (t: TestTaskmock, query = KEY) => (await read(t, query)).version;
 
 describe('the version', () => {
@@ -154,7 +155,11 @@ const getList = async (server: RunningTaskmock, query = '') => {
 };
 
 const post = (server: RunningTaskmock, name = 'job') =>
-  fetch(`${server.url}/tasks?${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, type: 'gx.tiny' }) });
+  fetch(`${server.url}/tasks?${KEY}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, type: 'gx.tiny' }),
+  });
 
 /**
  * A GET over its own TCP connection (`Connection: close`): fetch pools a few hundred connections

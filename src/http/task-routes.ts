@@ -92,7 +92,7 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
             'A workspace that does not exist reads as an empty list at version 0 and is not created.\n\n',
             '**Conditional read:** send `If-None-Match: "12"` (a list of tags, `W/` and `*` accepted); while ',
             'the version is still 12 the answer is `304 Not Modified` with no body.\n\n',
-            '**Blocking read** (as Consul\'s): `?index=12&wait=30s` answers at once when the version is not 12, ',
+            "**Blocking read** (as Consul's): `?index=12&wait=30s` answers at once when the version is not 12, ",
             'otherwise as soon as the workspace changes, or after `wait` with the same version. Loop on it to ',
             'wait for a state without polling: `index` = the last `version` you got.',
           ].join(''),

@@ -99,7 +99,11 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
       const started = start && statements.startTask.get(ws, start.id, start.startedAt, start.endsAt);
       if (started) updated.push(started);
       if (updated.length === 0) return { changed: false, progress: before };
-      recordChangeIn(ws, ref, updated.map((row) => ({ op: 'put', task: toTask(row) })));
+      recordChangeIn(
+        ws,
+        ref,
+        updated.map((row) => ({ op: 'put', task: toTask(row) })),
+      );
       return { changed: true, progress: started ? progressOf(ws) : before };
     });
   }
