@@ -151,6 +151,9 @@ export interface RunningTaskmock extends Taskmock {
   shutdown(): Promise<void>;
 }
 
+/** How long shutdown waits for answers in flight; main.ts exits anyway after 5 s in all. */
+const SHUTDOWN_ANSWER_MS = 2_000;
+
 /** Resolves once Bun has no request in flight any more, or after `limitMs`. */
 async function answersSent(server: Server<unknown>, limitMs = 1_000): Promise<void> {
   const deadline = performance.now() + limitMs;
@@ -182,13 +185,18 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     server,
     url: `http://${host}:${server.port}`,
     async shutdown() {
-      // Pending writes are committed (and so announced) first; then sockets get the last list and
-      // a proper 1001 close frame before the listener and the database go away.
-      taskmock.batch.commitNow();
+      // Stop accepting first: `stop(false)` closes the listener but lets requests in flight finish,
+      // and closes each keep-alive connection once its answer is out, so a client either gets its
+      // whole answer or a refused connection, never a reset on a create that was committed.
+      const stopped = server.stop(false);
       // Parked blocking readers get the current list, and their answers go out, before the stop.
       taskmock.blockingReads.releaseAll();
-      await answersSent(server);
+      await answersSent(server, SHUTDOWN_ANSWER_MS);
+      // Whatever timers wrote meanwhile is committed (and so announced); then sockets get the last
+      // list and a proper 1001 close frame before the connections and the database go away.
+      taskmock.batch.commitNow();
       await taskmock.stream.closeAll();
+      await Promise.race([stopped, Bun.sleep(SHUTDOWN_ANSWER_MS)]);
       await server.stop(true);
       taskmock.close();
     },
