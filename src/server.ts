@@ -3,6 +3,9 @@
 import type { Server } from 'bun';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './http/app.ts';
+import { controlRoutes } from './control/control-routes.ts';
+import { createControlService } from './control/control-service.ts';
+import type { WorkspaceRef } from './domain/model.ts';
 import { createKeyRing } from './domain/keys.ts';
 import { createBlockingReads } from './domain/blocking-reads.ts';
 import { createChangeFeed } from './domain/changes.ts';
@@ -13,6 +16,7 @@ import { docs } from './api-docs/docs.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { seededRandom, unseededRandom, type RandomSource } from './domain/random.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
+import { createWorkspaceClocks } from './scheduler/workspace-clocks.ts';
 import { createSnapshots } from './storage/snapshots.ts';
 import { createCommitBatch } from './storage/commit-batch.ts';
 import { createDatabaseHealth } from './storage/database-health.ts';
@@ -47,12 +51,13 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
   const keyRing = createKeyRing(config.apiKeys);
   const databaseHealth = createDatabaseHealth();
+  const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
   const scheduler = createScheduler({
     store,
     clock,
     random,
+    clocks,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
-    timeScale: config.timeScale,
     onBroken(ref, reason) {
       databaseHealth.workspaceBroken(ref);
       logger.error(
@@ -68,8 +73,20 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     scheduler,
     workspaces,
     blockingReads,
-    clock,
+    clocks,
     maxWorkspaceTasks: config.maxWorkspaceTasks,
+  });
+  // Features that keep per-workspace state (faults) register here to be put back on a reset.
+  const resetHooks: ((ref: WorkspaceRef) => void)[] = [];
+  const control = createControlService({
+    store,
+    batch,
+    scheduler,
+    clocks,
+    workspaces,
+    random,
+    maxWorkspaceTasks: config.maxWorkspaceTasks,
+    onReset: resetHooks,
   });
   const stream = createLiveStream({
     keyRing,
@@ -93,12 +110,13 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       scheduledWorkspaces: scheduler.activeWorkspaces(),
       brokenWorkspaces: databaseHealth.brokenWorkspaces(),
     }),
-    plugins: [stream.plugin, docs({ version: VERSION, config })],
+    plugins: [controlRoutes({ config, keyRing, control }), stream.plugin, docs({ version: VERSION, config })],
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
   batch.onRollback(() => {
     logger.error('a commit failed and was rolled back; the affected requests were answered 500');
     snapshots.clear();
+    clocks.clear();
     scheduler.rebuild();
   });
   readingAtStart(db, config.databasePath, () => scheduler.start());
@@ -112,6 +130,9 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     batch,
     scheduler,
     service,
+    control,
+    resetHooks,
+    clocks,
     workspaces,
     changes,
     snapshots,

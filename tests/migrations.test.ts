@@ -57,3 +57,36 @@ test('a version-1 database keeps its tasks, their states and the next id of each
   batch.commitNow();
   db.close();
 });
+
+/** The schema as version 2 wrote it: integer workspaces, rowid tasks, no clock columns. */
+const VERSION_2 = `CREATE TABLE workspaces (ws INTEGER PRIMARY KEY, key_hash TEXT NOT NULL, workspace_id TEXT NOT NULL,
+     last_task_id INTEGER NOT NULL DEFAULT 0, UNIQUE (key_hash, workspace_id));
+   CREATE TABLE tasks (ws INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed')), created_at INTEGER NOT NULL,
+     started_at INTEGER, ends_at INTEGER, completed_at INTEGER);
+   CREATE UNIQUE INDEX tasks_by_workspace ON tasks (ws, id);
+   CREATE INDEX tasks_unfinished ON tasks (ws, status, id) WHERE status != 'completed';
+   PRAGMA user_version = 2;`;
+
+test('a version-2 database opens with every workspace on real time and its tasks and ids intact', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const path = join(dir.path, 'v2.sqlite');
+  const old = new Database(path, { create: true });
+  old.run(VERSION_2);
+  old.run(`INSERT INTO workspaces (key_hash, workspace_id, last_task_id) VALUES ('k', 'w', 3)`);
+  old.run(`INSERT INTO tasks VALUES (1, 3, 'waits', 'gx.small', 'queued', 1000, NULL, NULL, NULL)`);
+  old.close();
+
+  const db = openDatabase(path);
+  const batch = createCommitBatch(db);
+  const store = createStore(db, batch);
+  const ref = { keyHash: 'k', workspaceId: 'w' };
+  expect(store.clockOf(ref)).toEqual({ offsetMs: 0, pausedAt: null, timeScale: null });
+  expect(store.listTasks(ref).map((task) => [task.id, task.status])).toEqual([[3, 'queued']]);
+  store.setClock(ref, { offsetMs: 5, pausedAt: 2000, timeScale: 3 });
+  expect(store.clockOf(ref)).toEqual({ offsetMs: 5, pausedAt: 2000, timeScale: 3 });
+  expect(store.createTask(ref, 'next', 'gx.tiny', 5000).id).toBe(4);
+  batch.commitNow();
+  db.close();
+});

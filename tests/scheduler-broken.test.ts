@@ -6,6 +6,7 @@ import type { WorkspaceRef } from '../src/domain/model.ts';
 import { seededRandom } from '../src/domain/random.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
 import { createScheduler } from '../src/scheduler/scheduler.ts';
+import { createWorkspaceClocks } from '../src/scheduler/workspace-clocks.ts';
 import { createCommitBatch } from '../src/storage/commit-batch.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import { createStore, type Store } from '../src/storage/store.ts';
@@ -34,8 +35,8 @@ function setup(misbehave: (real: Store) => Store['advanceWorkspace']) {
     store,
     clock,
     random: seededRandom('broken'),
+    clocks: createWorkspaceClocks({ store, clock, timeScale: 1 }),
     maxRunningPerWorkspace: 6,
-    timeScale: 1,
     onBroken: (ref, reason) => broken.push({ ref, reason }),
   });
   closers.push(() => {

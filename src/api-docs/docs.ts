@@ -33,6 +33,11 @@ function documentation(version: string) {
     info: { title: 'taskmock', version, license: { name: 'MIT', identifier: 'MIT' } },
     tags: [
       { name: 'tasks', description: 'Create, list, delete and flush the tasks of a workspace (API key required).' },
+      {
+        name: 'control',
+        description:
+          "Test control: reset, fixtures and each workspace's own clock (pause, advance, next). Same key as /tasks; CONTROL=admin also needs X-Admin-Key, CONTROL=off removes them.",
+      },
       { name: 'system', description: 'Index, server stats and liveness; no API key.' },
     ],
     externalDocs: { description: 'The live stream /ws/tasks: what it sends, with a live console', url: STREAM_PAGE_PATH },

@@ -21,6 +21,9 @@ export interface Config {
   logLevel: LogLevel;
   logFormat: LogFormat;
   streamResendMs: number;
+  /** Who may use /control (SPEC §10): any key for its own workspaces, only admin requests, or nobody. */
+  control: 'keys' | 'admin' | 'off';
+  adminKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +179,22 @@ export const SETTINGS: readonly Setting[] = [
     help: 'resend each watched list every N ms of real time (0 = off)',
     parse: integer(0, 3_600_000),
   },
+  {
+    key: 'control',
+    env: 'CONTROL',
+    flag: 'control',
+    defaultValue: 'keys',
+    help: '/control routes: keys (each key its own workspaces), admin (X-Admin-Key required) or off (404)',
+    parse: oneOf('keys', 'admin', 'off'),
+  },
+  {
+    key: 'adminKey',
+    env: 'ADMIN_KEY',
+    flag: 'admin-key',
+    defaultValue: undefined,
+    help: 'the admin key, sent as X-Admin-Key (CONTROL=admin needs it)',
+    parse: nonEmpty,
+  },
 ];
 
 export const DEFAULT_API_KEY = 'demo';
@@ -223,6 +242,9 @@ function resolveConfig(flags: Record<string, string | boolean | undefined>, env:
           ? [envValue, setting.env]
           : [setting.defaultValue, setting.env];
     config[setting.key] = raw === undefined ? undefined : setting.parse(raw, label);
+  }
+  if (config.control === 'admin' && config.adminKey === undefined) {
+    throw new ConfigError('CONTROL=admin needs ADMIN_KEY (or --admin-key): nobody could use /control otherwise');
   }
   const usingDefaultKey = config.apiKeys === undefined;
   if (usingDefaultKey) config.apiKeys = [DEFAULT_API_KEY];

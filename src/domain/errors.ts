@@ -38,6 +38,13 @@ export const errors = {
   invalidHandshake: () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake'),
   /** Refused before the upgrade once the server is closing its sockets. */
   shuttingDown: () => new ApiError(503, 'shutting_down', 'server is shutting down'),
+  /** Test control (SPEC §10). */
+  nothingScheduled: () => new ApiError(409, 'nothing_scheduled', 'nothing is scheduled'),
+  invalidFixture: (message: string) => new ApiError(400, 'invalid_fixture', message),
+  invalidMs: () => new ApiError(400, 'invalid_ms', 'ms must be a whole number of milliseconds from 0 to 31536000000'),
+  invalidTimeScale: () =>
+    new ApiError(400, 'invalid_time_scale', 'timeScale must be a number greater than 0 (at most 1000000), or null'),
+  invalidScope: () => new ApiError(400, 'invalid_scope', 'scope must be workspace or key'),
   routeNotFound: () => new ApiError(404, 'not_found', 'Not Found'),
   internal: () => new ApiError(500, 'internal_error', 'internal server error'),
 } as const;

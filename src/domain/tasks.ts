@@ -7,7 +7,7 @@ import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { ListedSnapshot, Snapshots } from '../storage/snapshots.ts';
 import type { Store } from '../storage/store.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
-import type { Clock } from '../scheduler/clock.ts';
+import type { WorkspaceClocks } from '../scheduler/workspace-clocks.ts';
 import type { BlockingReads } from './blocking-reads.ts';
 import { errors } from './errors.ts';
 import { isTaskType, MAX_NAME_LENGTH, type Task, type TaskType, type WorkspaceRef } from './model.ts';
@@ -20,7 +20,8 @@ export interface TaskServiceOptions {
   scheduler: Scheduler;
   workspaces: Workspaces;
   blockingReads: BlockingReads;
-  clock: Clock;
+  /** Tasks are stamped in their workspace's own time (SPEC §10). */
+  clocks: WorkspaceClocks;
   maxWorkspaceTasks: number;
 }
 
@@ -44,7 +45,7 @@ export function readNewTask(input: { name: unknown; type: unknown }): NewTask {
 }
 
 export function createTaskService(options: TaskServiceOptions) {
-  const { store, batch, snapshots, scheduler, workspaces, blockingReads, clock, maxWorkspaceTasks } = options;
+  const { store, batch, snapshots, scheduler, workspaces, blockingReads, clocks, maxWorkspaceTasks } = options;
 
   /** Resolves to `value` once every write made so far is committed. */
   const durable = async <T>(value: T): Promise<T> => {
@@ -93,7 +94,7 @@ export function createTaskService(options: TaskServiceOptions) {
       const { name, type } = readNewTask(input);
       workspaces.assertCanUse(ref);
       if (store.countTasks(ref) >= maxWorkspaceTasks) throw errors.tooManyTasks();
-      const task = store.createTask(ref, name, type, clock.now());
+      const task = store.createTask(ref, name, type, clocks.now(ref));
       scheduler.taskQueued(ref);
       return durable(task);
     },

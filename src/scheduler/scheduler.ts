@@ -7,13 +7,15 @@ import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
 import type { Store, WorkspaceProgress } from '../storage/store.ts';
 import { nextDueAt, startAt, type StartRules } from './start-rule.ts';
+import type { WorkspaceClocks } from './workspace-clocks.ts';
 
 export interface SchedulerOptions {
   store: Store;
   clock: Clock;
   random: RandomSource;
+  /** Each workspace's own time: the plan is made in it, the one timer armed in real time. */
+  clocks: WorkspaceClocks;
   maxRunningPerWorkspace: number;
-  timeScale: number;
   /**
    * A workspace the scheduler gave up on: its database rows threw or disagree with each other.
    * It is no longer planned (the others go on); the server reports that the database needs attention.
@@ -27,8 +29,11 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 const MAX_PASSES_PER_INSTANT = 8;
 
 export function createScheduler(options: SchedulerOptions) {
-  const { store, clock, random } = options;
-  const rules: StartRules = { maxRunning: options.maxRunningPerWorkspace, timeScale: options.timeScale };
+  const { store, clock, random, clocks } = options;
+  const rules = (ref: WorkspaceRef): StartRules => ({
+    maxRunning: options.maxRunningPerWorkspace,
+    timeScale: clocks.timeScale(ref),
+  });
   const queue = new DueQueue();
   const refs = new Map<string, WorkspaceRef>();
   const lastStartedAt = new Map<string, number | null>();
@@ -55,13 +60,15 @@ export function createScheduler(options: SchedulerOptions) {
     if (broken.has(key)) return;
     if (progress.firstQueued) withQueued.add(key);
     else withQueued.delete(key);
-    const due = nextDueAt(progress, lastStart(key, ref), rules);
-    if (due === null) {
+    const due = nextDueAt(progress, lastStart(key, ref), rules(ref));
+    // A paused workspace is not in the queue at all: it costs nothing until it resumes.
+    const dueInRealTime = due === null ? null : clocks.toReal(ref, due);
+    if (dueInRealTime === null) {
       forget(key);
       return;
     }
     refs.set(key, ref);
-    queue.set(key, due);
+    queue.set(key, dueInRealTime);
   };
 
   const giveUp = (key: string, ref: WorkspaceRef, reason: string): void => {
@@ -74,7 +81,7 @@ export function createScheduler(options: SchedulerOptions) {
    * and announces what changed (store.ts). */
   const advance = (key: string, ref: WorkspaceRef, now: number): boolean => {
     const { changed, progress } = store.advanceWorkspace(ref, now, (before) => {
-      const start = startAt(now, before, lastStart(key, ref), rules, (id) => random(`${key}/${id}`));
+      const start = startAt(now, before, lastStart(key, ref), rules(ref), (id) => random(`${key}/${id}`));
       if (start) lastStartedAt.set(key, start.startedAt);
       return start;
     });
@@ -93,7 +100,7 @@ export function createScheduler(options: SchedulerOptions) {
     const pass = (passes.get(key) ?? 0) + 1;
     passes.set(key, pass);
     try {
-      const changed = advance(key, ref, now);
+      const changed = advance(key, ref, clocks.now(ref));
       const stillDue = (queue.timeOf(key) ?? Number.POSITIVE_INFINITY) <= now;
       if (stillDue && (!changed || pass >= MAX_PASSES_PER_INSTANT)) giveUp(key, ref, 'due but makes no progress');
     } catch (error) {
@@ -145,9 +152,42 @@ export function createScheduler(options: SchedulerOptions) {
     arm();
   };
 
+  /**
+   * Applies every transition due in the workspace up to `target` (its own time), in order, each at
+   * its exact instant: the same transition code as the timer, looped instead of waited for.
+   */
+  const runUntil = (ref: WorkspaceRef, target: number): void => {
+    const key = workspaceKey(ref);
+    if (broken.has(key)) return;
+    for (;;) {
+      const due = nextDueAt(store.progress(ref), lastStart(key, ref), rules(ref));
+      if (due === null || due > target) return;
+      try {
+        if (advance(key, ref, due)) continue;
+        giveUp(key, ref, 'due but makes no progress');
+      } catch (error) {
+        giveUp(key, ref, error instanceof Error ? error.message : String(error));
+      }
+      return;
+    }
+  };
+
   return {
     start,
     workspaceChanged,
+    runUntil,
+
+    /** The workspace's next transition in its own time, or null when nothing is queued or running. */
+    nextDue(ref: WorkspaceRef): number | null {
+      if (broken.has(workspaceKey(ref))) return null;
+      return nextDueAt(store.progress(ref), lastStart(workspaceKey(ref), ref), rules(ref));
+    },
+
+    /** Re-plans after a control change (clock, reset, fixtures): start times are read again. */
+    reload(ref: WorkspaceRef): void {
+      lastStartedAt.delete(workspaceKey(ref));
+      workspaceChanged(ref);
+    },
 
     /** Forgets the plan and builds it again from the store (after a rolled-back commit). */
     rebuild(): void {

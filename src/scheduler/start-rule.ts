@@ -2,7 +2,7 @@
 // time, the workspace's pacing since its last start has passed, and a running slot is free. Both
 // the plan (when to wake up) and the transition (may it start now?) ask this function, so they
 // can never disagree and re-queue a workspace at a time that is already past.
-import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS } from '../domain/model.ts';
+import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS, type TaskType } from '../domain/model.ts';
 import type { TaskStart, WorkspaceProgress } from '../storage/store.ts';
 
 /** The limits one workspace is planned with. */
@@ -39,6 +39,10 @@ export function startAt(
   const at = nextStartAt(progress, lastStartAt, rules);
   if (at === null || at > now) return null;
   const queued = progress.firstQueued!;
-  const durationMs = (draw(queued.id) * BASE_DURATION_MS[queued.type]) / rules.timeScale;
-  return { id: queued.id, startedAt: now, endsAt: now + Math.floor(durationMs) };
+  return { id: queued.id, startedAt: now, endsAt: now + drawnDurationMs(queued.type, draw(queued.id), rules.timeScale) };
+}
+
+/** A run's length: uniform in [0, base) for its type, scaled, in whole milliseconds. */
+export function drawnDurationMs(type: TaskType, fraction: number, timeScale: number): number {
+  return Math.floor((fraction * BASE_DURATION_MS[type]) / timeScale);
 }

@@ -74,6 +74,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX tasks_unfinished ON tasks (ws, status, id) WHERE status != 'completed';`,
   // 3: each workspace's version (SPEC §12), one more for every committed change, never lowered.
   'ALTER TABLE workspaces ADD COLUMN version INTEGER NOT NULL DEFAULT 0;',
+  // 4: each workspace's own clock (SPEC §10): workspace time = real time + offset, frozen at
+  // `clock_paused_at` (a workspace time) while paused; `time_scale` replaces TIME_SCALE when set.
+  `ALTER TABLE workspaces ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE workspaces ADD COLUMN clock_paused_at INTEGER;
+   ALTER TABLE workspaces ADD COLUMN time_scale REAL;`,
 ];
 
 export function openDatabase(path: string): Database {

@@ -63,6 +63,18 @@ export const SQL = {
   // change always concerns a workspace that has its row (its first task made it).
   bumpVersion: 'UPDATE workspaces SET version = version + 1 WHERE ws = ?1 RETURNING version',
   readVersion: 'SELECT version FROM workspaces WHERE ws = ?1',
+  // Test control (SPEC §10): a workspace's clock, a reset, fixtures in any status.
+  clockOf: 'SELECT clock_offset_ms, clock_paused_at, time_scale FROM workspaces WHERE key_hash = ?1 AND workspace_id = ?2',
+  setClock: `INSERT INTO workspaces (key_hash, workspace_id, clock_offset_ms, clock_paused_at, time_scale) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (key_hash, workspace_id) DO UPDATE SET
+         clock_offset_ms = excluded.clock_offset_ms, clock_paused_at = excluded.clock_paused_at, time_scale = excluded.time_scale
+       RETURNING ws`,
+  deleteAllTasks: 'DELETE FROM tasks WHERE ws = ?1 RETURNING id',
+  restartIds: `UPDATE workspaces SET last_task_id = 0, clock_offset_ms = 0, clock_paused_at = NULL, time_scale = NULL
+       WHERE ws = ?1`,
+  insertFixture: `INSERT INTO tasks (ws, id, name, type, status, created_at, started_at, ends_at, completed_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+  workspaceIdsOfKey: 'SELECT workspace_id FROM workspaces WHERE key_hash = ?1 ORDER BY workspace_id',
 } as const;
 
 export function prepareStatements(db: Database) {
@@ -84,5 +96,13 @@ export function prepareStatements(db: Database) {
     startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
     bumpVersion: db.query<{ version: number }, [number]>(SQL.bumpVersion),
     readVersion: db.query<{ version: number }, [number]>(SQL.readVersion),
+    clockOf: db.query<{ clock_offset_ms: number; clock_paused_at: number | null; time_scale: number | null }, [string, string]>(
+      SQL.clockOf,
+    ),
+    setClock: db.query<{ ws: number }, [string, string, number, number | null, number | null]>(SQL.setClock),
+    deleteAllTasks: db.query<{ id: number }, [number]>(SQL.deleteAllTasks),
+    restartIds: db.query(SQL.restartIds),
+    insertFixture: db.query(SQL.insertFixture),
+    workspaceIdsOfKey: db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsOfKey),
   };
 }

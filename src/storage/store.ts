@@ -15,6 +15,7 @@ import type { Database } from 'bun:sqlite';
 import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/changes.ts';
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
+import { createControlWrites } from './control-writes.ts';
 import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
 import { createWorkspaceIds } from './workspace-ids.ts';
@@ -184,5 +185,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     },
 
     advanceWorkspace,
+
+    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch }),
   };
 }
