@@ -4,6 +4,7 @@ import { Elysia } from 'elysia';
 import type { KeyRing } from '../domain/keys.ts';
 import type { Config } from '../config/config.ts';
 import { cors } from './cors.ts';
+import { createFastList } from './fast-list.ts';
 import { httpErrors } from './http-errors.ts';
 import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
@@ -24,7 +25,16 @@ export interface AppDependencies {
 }
 
 export function createApp(deps: AppDependencies) {
-  let app = new Elysia({ name: 'taskmock' })
+  // Bun's router answers the plain GET /tasks before Elysia sees it (fast-list.ts); Elysia's own
+  // route, registered below, answers everything else and is what `app.handle` drives in tests.
+  const fastList = createFastList({
+    keyRing: deps.keyRing,
+    service: deps.service,
+    logger: deps.logger,
+    corsOpenToAll: deps.config.corsOrigins.includes('*'),
+    fallback: (request) => app.fetch(request),
+  });
+  let app = new Elysia({ name: 'taskmock', serve: { routes: { '/tasks': { GET: fastList } } } })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger))

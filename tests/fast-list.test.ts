@@ -1,0 +1,93 @@
+// The plain GET /tasks is answered by Bun's router (src/http/fast-list.ts) in front of Elysia's
+// route. Both must give the same answer to every request; only plain ones may skip Elysia.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { createFastList } from '../src/http/fast-list.ts';
+import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
+import { buildRequest, silentLogger, testConfig, testTaskmock } from './helpers.ts';
+
+let server: RunningTaskmock;
+beforeAll(async () => {
+  server = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--api-keys', 'k1,k2']));
+  for (const name of ['a', 'b']) {
+    await fetch(`${server.url}/tasks?api_key=k1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, type: 'gx.heavy' }),
+    });
+  }
+});
+afterAll(() => server.shutdown());
+
+const COMPARED_HEADERS = ['content-type', 'etag', 'access-control-allow-origin', 'access-control-expose-headers', 'vary'];
+
+async function summary(response: Response) {
+  const headers = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, response.headers.get(name)]));
+  return { status: response.status, headers, body: await response.text() };
+}
+
+describe("GET /tasks from the listening server equals Elysia's own route", () => {
+  const cases: [string, string, Record<string, string>][] = [
+    ['a plain read', '/tasks?api_key=k1', {}],
+    ['a named workspace', '/tasks?api_key=k1&workspace_id=default', {}],
+    ['an empty workspace id', '/tasks?api_key=k1&workspace_id=', {}],
+    ['another key', '/tasks?api_key=k2', {}],
+    ['the key as a header', '/tasks', { 'x-api-key': 'k1' }],
+    ['the key as a bearer token', '/tasks', { authorization: 'Bearer k1' }],
+    ['a padded, encoded key', '/tasks?api_key=%20k1%20', {}],
+    ['a repeated workspace id', '/tasks?api_key=k1&workspace_id=default&workspace_id=x', {}],
+    ['an unknown key', '/tasks?api_key=nope', {}],
+    ['no key', '/tasks', {}],
+    ['a malformed workspace id', '/tasks?api_key=k1&workspace_id=a.b', {}],
+    ['a current If-None-Match', '/tasks?api_key=k1', { 'if-none-match': '"2"' }],
+    ['a stale If-None-Match', '/tasks?api_key=k1', { 'if-none-match': '"1"' }],
+    ['a stale blocking read', '/tasks?api_key=k1&index=1&wait=1s', {}],
+    ['an invalid wait', '/tasks?api_key=k1&index=1&wait=soon', {}],
+    ['a browser origin', '/tasks?api_key=k1', { origin: 'http://app.test' }],
+  ];
+  test.each(cases)('%s', async (_, path, headers) => {
+    const served = await summary(await fetch(`${server.url}${path}`, { headers }));
+    const elysia = await summary(await server.app.handle(buildRequest('GET', path, { headers })));
+    expect(served).toEqual(elysia);
+  });
+});
+
+describe('which requests skip Elysia', () => {
+  const taskmock = testTaskmock(['--api-keys', 'k1']);
+  const passedOn: string[] = [];
+  const fast = createFastList({
+    keyRing: taskmock.keyRing,
+    service: taskmock.service,
+    logger: silentLogger,
+    corsOpenToAll: true,
+    fallback: (request) => {
+      passedOn.push(new URL(request.url).search);
+      return new Response(null, { status: 418 });
+    },
+  });
+  const call = (path: string, headers: Record<string, string> = {}) =>
+    fast(new Request(`http://localhost${path}`, { headers }), undefined as never);
+
+  test('plain reads by query, header or bearer are answered here', async () => {
+    for (const [path, headers] of [
+      ['/tasks?api_key=k1'],
+      ['/tasks?api_key=k1&workspace_id=w'],
+      ['/tasks', { 'x-api-key': 'k1' }],
+    ] as const) {
+      expect((await call(path, headers)).status).toBe(200);
+    }
+    expect(passedOn).toEqual([]);
+  });
+
+  test('everything else goes to Elysia', async () => {
+    for (const path of [
+      '/tasks?api_key=bad',
+      '/tasks?api_key=k1&index=0',
+      '/tasks?api_key=%6B1',
+      '/tasks?api_key=k1&workspace_id=a&workspace_id=b',
+      '/tasks?api_key=k1&workspace_id=..',
+    ]) {
+      expect((await call(path)).status).toBe(418);
+    }
+    expect(passedOn).toHaveLength(5);
+  });
+});
