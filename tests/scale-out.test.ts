@@ -1,6 +1,7 @@
 // SPEC §14: three taskmock instances behind nginx with the shipped deploy/nginx.conf. Each key's
 // traffic, whichever way it carries the key, must land on the one instance holding its state.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
 import { tenantOf } from '../src/domain/tenant.ts';
 import { buildTaskmock } from '../src/server.ts';
 import { buildRequest, eventually, silentLogger, testConfig } from './helpers.ts';
@@ -153,6 +154,28 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     } finally {
       watcher.socket.close();
     }
+  });
+
+  test('a blocking read through the proxy is answered by a change made through another key source', async () => {
+    const key = KEYS[1]!;
+    const { version } = (await (await viaProxy('GET', '/tasks', key, 'query')).json()) as { version: number };
+    let answered = false;
+    const blocked = viaProxy('GET', `/tasks?index=${version}&wait=30s`, key, 'header').finally(() => {
+      answered = true;
+    });
+    await namesVia(key, 'query'); // a round trip: the blocked read is still waiting after it
+    expect(answered).toBe(false);
+    expect((await create(key, 'bearer', `${key} while blocked`)).status).toBe(200);
+    const answer = (await (await blocked).json()) as { version: number; tasks: { name: string }[] };
+    expect(answer.version).toBeGreaterThan(version);
+    expect(answer.tasks.map((t) => t.name)).toContain(`${key} while blocked`);
+  });
+
+  test("the proxy's read timeouts outlast the longest blocking read (5 min)", () => {
+    const config = readFileSync(new URL('../deploy/nginx.conf', import.meta.url), 'utf8');
+    const seconds = [...config.matchAll(/proxy_read_timeout (\d+)s;/g)].map((match) => Number(match[1]));
+    expect(seconds.length).toBe(2);
+    expect(Math.min(...seconds)).toBeGreaterThan(300);
   });
 
   test.skipIf(!adminAvailable)('a key issued through the proxy lives on one instance, with its admin routes', async () => {
