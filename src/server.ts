@@ -114,7 +114,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
   batch.onRollback(() => {
-    logger.error('a commit failed and was rolled back; the affected requests were answered 500');
+    logger.error('a commit failed and was rolled back; the affected requests were answered 503 (storage full) or 500');
     snapshots.clear();
     clocks.clear();
     scheduler.rebuild();

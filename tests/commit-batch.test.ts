@@ -68,6 +68,23 @@ describe('commit batch', () => {
   });
 });
 
+test('after a failed COMMIT the next turn begins and commits again', async () => {
+  const db = new Database(':memory:');
+  db.run('PRAGMA foreign_keys = ON');
+  db.run('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
+  db.run('CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  const { batch, endTurn } = manualBatch(db);
+  batch.write(() => db.run('INSERT INTO child VALUES (42)'));
+  const failed = batch.committed();
+  endTurn();
+  await expect(failed).rejects.toThrow(/FOREIGN KEY/);
+  batch.write(() => db.run('INSERT INTO parent VALUES (1)'));
+  const next = batch.committed();
+  endTurn();
+  await next;
+  expect(db.query('SELECT count(*) AS n FROM parent').get()).toEqual({ n: 1 });
+});
+
 describe('group commit through the API', () => {
   test('creates, deletes and flushes are answered only once committed', async () => {
     const taskmock = testTaskmock(['--max-workspace-tasks', '100']);

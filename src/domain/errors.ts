@@ -45,6 +45,8 @@ export const errors = {
   invalidTimeScale: () =>
     new ApiError(400, 'invalid_time_scale', 'timeScale must be a number greater than 0 (at most 1000000), or null'),
   invalidScope: () => new ApiError(400, 'invalid_scope', 'scope must be workspace or key'),
+  /** The database's volume is full: nothing of the request was kept; retry once space is freed. */
+  storageFull: () => new ApiError(503, 'storage_full', 'storage is full'),
   routeNotFound: () => new ApiError(404, 'not_found', 'Not Found'),
   internal: () => new ApiError(500, 'internal_error', 'internal server error'),
 } as const;

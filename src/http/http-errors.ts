@@ -45,6 +45,8 @@ export const httpErrors = (logger: Logger) =>
     const apiError = toApiError(code, error);
     if (apiError) {
       set.status = apiError.status;
+      // A full disk clears when someone frees space: say when a client might try again.
+      if (apiError.code === 'storage_full') set.headers['retry-after'] = '5';
       return apiError.toBody();
     }
     logger.error('unhandled error', { error: error instanceof Error ? error.stack : String(error) });

@@ -3,6 +3,7 @@
 // is paid once, not per request. Nothing is answered or announced before its COMMIT: callers await
 // `committed()`, and `afterCommit` callbacks run only once the data is durable.
 import type { Database } from 'bun:sqlite';
+import { errors } from '../domain/errors.ts';
 
 export type CommitBatch = ReturnType<typeof createCommitBatch>;
 
@@ -14,9 +15,35 @@ interface OpenBatch {
   afterSettle: (() => void)[];
 }
 
+/** SQLITE_FULL: the volume (or the WAL's room on it) is full. */
+const isStorageFull = (error: unknown): boolean =>
+  String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_FULL') ||
+  /database or disk is full/i.test(String(error));
+
+/** A full disk is the client's "try again later" (503 storage_full), not an internal error. */
+const asStorageError = (error: unknown): unknown => (isStorageFull(error) ? errors.storageFull() : error);
+
 export function createCommitBatch(db: Database, schedule: (commit: () => void) => void = setImmediate) {
   let open: OpenBatch | null = null;
   const rollbackListeners: (() => void)[] = [];
+
+  /**
+   * Ends a failed transaction so the next turn can BEGIN again, then tries to checkpoint the WAL
+   * into the database file and truncate it: on a full disk, once space is freed, that is what
+   * makes room again, and a WAL that filled a small volume does not block the next start.
+   */
+  function rollBack(): void {
+    try {
+      if (db.inTransaction) db.run('ROLLBACK');
+    } catch {
+      // SQLite has already rolled back (it does so itself on SQLITE_FULL and I/O errors).
+    }
+    try {
+      db.run('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Still no room: the next failed commit tries again.
+    }
+  }
 
   function commit(): void {
     const batch = open;
@@ -25,9 +52,9 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     try {
       db.run('COMMIT');
     } catch (error) {
-      if (db.inTransaction) db.run('ROLLBACK');
+      rollBack();
       for (const listener of rollbackListeners) listener();
-      batch.done.reject(error);
+      batch.done.reject(asStorageError(error));
       for (const callback of batch.afterSettle) callback();
       return;
     }
@@ -36,18 +63,26 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     for (const callback of batch.afterSettle) callback();
   }
 
+  function writeInBatch<T>(write: () => T): T {
+    if (!open) {
+      db.run('BEGIN IMMEDIATE');
+      const done = Promise.withResolvers<void>();
+      // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
+      done.promise.catch(() => {});
+      open = { done, afterCommit: [], afterSettle: [] };
+      schedule(commit);
+    }
+    return write();
+  }
+
   return {
     /** Runs `write` inside this turn's transaction, opening it (and scheduling its commit) if needed. */
     write<T>(write: () => T): T {
-      if (!open) {
-        db.run('BEGIN IMMEDIATE');
-        const done = Promise.withResolvers<void>();
-        // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
-        done.promise.catch(() => {});
-        open = { done, afterCommit: [], afterSettle: [] };
-        schedule(commit);
+      try {
+        return writeInBatch(write);
+      } catch (error) {
+        throw asStorageError(error);
       }
-      return write();
     },
 
     /** Resolves once every write made so far is committed; rejects if that commit failed. */

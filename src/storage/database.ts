@@ -94,6 +94,11 @@ export function openDatabase(path: string): Database {
       // Held until close: a second process cannot read or write this file while we run.
       db.run('PRAGMA locking_mode = EXCLUSIVE');
       db.run('PRAGMA journal_mode = WAL');
+      // Checkpoint every 200 pages (800 KiB) instead of SQLite's 1,000 (4 MiB), and shrink the WAL
+      // back to 1 MiB after one: a WAL may not grow to fill a small volume before its first
+      // checkpoint. (commit-batch.ts also checkpoints after a failed commit.)
+      db.run('PRAGMA wal_autocheckpoint = 200');
+      db.run('PRAGMA journal_size_limit = 1048576');
     }
     // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commits.
     db.run('PRAGMA synchronous = NORMAL');
