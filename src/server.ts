@@ -21,6 +21,7 @@ import { createSnapshots } from './storage/snapshots.ts';
 import { createCommitBatch } from './storage/commit-batch.ts';
 import { createDatabaseHealth } from './storage/database-health.ts';
 import { createStore } from './storage/store.ts';
+import { createChangeHistory } from './stream/history.ts';
 import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
 import { createWorkspaces } from './domain/workspaces.ts';
@@ -88,8 +89,10 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     maxWorkspaceTasks: config.maxWorkspaceTasks,
     onReset: resetHooks,
   });
+  const history = createChangeHistory({ changes });
   const stream = createLiveStream({
     keyRing,
+    history,
     workspaces,
     snapshots,
     changes,

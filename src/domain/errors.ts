@@ -35,6 +35,7 @@ export const errors = {
   invalidWait: () => new ApiError(400, 'invalid_wait', 'invalid wait'),
   invalidFormat: () => new ApiError(400, 'invalid_format', 'invalid format'),
   invalidSince: () => new ApiError(400, 'invalid_since', 'invalid since'),
+  sinceNeedsFormat: () => new ApiError(400, 'invalid_since', 'since needs format=envelope or format=patch'),
   invalidHandshake: () => new ApiError(400, 'invalid_websocket_handshake', 'invalid websocket handshake'),
   /** Refused before the upgrade once the server is closing its sockets. */
   shuttingDown: () => new ApiError(503, 'shutting_down', 'server is shutting down'),

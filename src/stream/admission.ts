@@ -7,6 +7,7 @@ import { errors } from '../domain/errors.ts';
 import type { WorkspaceRef } from '../domain/model.ts';
 import type { Workspaces } from '../domain/workspaces.ts';
 import { identifyWorkspace } from '../http/caller.ts';
+import { parseStreamRequest, type StreamRequest } from './formats.ts';
 
 /** A socket that passed the checks but has not opened yet gives its slot back after this long. */
 const PENDING_OPEN_MS = 10_000;
@@ -17,6 +18,8 @@ const HANDSHAKE_KEY = /^[A-Za-z0-9+/]{22}==$/;
 /** One admitted connection, holding one of its workspace's slots from the upgrade until it closes. */
 export interface Slot {
   ref: WorkspaceRef;
+  /** The format (and resume point) the socket asked for. */
+  request: StreamRequest;
   released: boolean;
   pendingTimer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -48,11 +51,12 @@ export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspa
     /** Checks the request and takes a slot, or throws the contract's error. */
     admit(query: Fields, headers: Fields, url: string): Slot {
       const ref = identifyWorkspace(keyRing, query, (name) => headers[name], url);
+      const request = parseStreamRequest(query, url);
       assertValidHandshake(headers);
       workspaces.assertCanUse(ref);
       if (workspaces.connectionCount(ref) >= maxWorkspaceConnections) throw errors.tooManyConnections();
       workspaces.connectionOpened(ref);
-      const slot: Slot = { ref, released: false, pendingTimer: undefined };
+      const slot: Slot = { ref, request, released: false, pendingTimer: undefined };
       // If the handshake never completes (the client vanished, Bun refused the upgrade), no close
       // event will ever come: give the slot back on a timer instead of leaking it.
       slot.pendingTimer = setTimeout(() => release(slot), PENDING_OPEN_MS);

@@ -1,8 +1,9 @@
 // Coalesces changes: the change feed fires synchronously after every commit, possibly many times in
 // one turn (a burst of creates, a flush, several timers due at once). Each fire only marks the
-// workspace dirty; one flush per event-loop turn publishes the list as it is then, once per dirty
-// workspace. Because the list is read at flush time, after the last commit, the final state is
-// never lost and the last message always equals `GET /tasks`.
+// workspace dirty (and, for `patch` subscribers, keeps what changed); one flush per event-loop turn
+// publishes, once per dirty workspace and format: the list or envelope as it is then, and one patch
+// holding every change since the last one. Because lists are read at flush time, after the last
+// commit, the final state is never lost and the last message always equals `GET /tasks`.
 //
 // Nothing is published before its COMMIT succeeded, by construction: a setImmediate queued after one
 // commit can run after the next turn has opened a new transaction, whose rows this connection
@@ -12,35 +13,93 @@
 // format, a resend tick) must follow the same rule: read snapshots only when
 // `batch.hasPendingWrites()` is false, else from `batch.afterSettle` (snapshots.ts enforces it).
 //
+// Versioned sockets (envelope, patch) join in the flush too, after its publications: each is sent
+// its first message at the version just published, then subscribed, so it never misses a version
+// nor gets one twice (SPEC §12).
+//
 // setImmediate rather than queueMicrotask: a microtask runs at the end of each callback, so
 // changes made by separate requests or timers handled in the same loop turn would each publish;
 // setImmediate runs once after the whole turn's I/O and timers (no 1 ms clamp like setTimeout),
 // and after the HTTP responses of that turn were written, so fan-out never delays an answer.
-import type { Server } from 'bun';
+import type { Server, ServerWebSocket } from 'bun';
+import type { TaskChange, WorkspaceChange } from '../domain/changes.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
+import { coalesce, formatTopic, patchMessage, type StreamFormat, type StreamRequest } from './formats.ts';
+import type { ChangeHistory } from './history.ts';
 
-/** A workspace with at least one open socket, and the Bun topic they are subscribed to. */
+/** A workspace with at least one open socket, and how many of them use each format. */
 export interface Topic {
   ref: WorkspaceRef;
+  /** The list format's topic (the original one). */
   name: string;
+  formats: Record<StreamFormat, number>;
 }
 
 export function workspaceTopic(ref: WorkspaceRef): string {
-  return `tasks:${ref.keyHash}:${ref.workspaceId}`;
+  return formatTopic(ref, 'list');
 }
 
 export interface PublisherOptions {
   topics: ReadonlyMap<string, Topic>;
   snapshots: Snapshots;
   batch: CommitBatch;
+  history: ChangeHistory;
 }
 
-export function createPublisher({ topics, snapshots, batch }: PublisherOptions) {
+/** Changes waiting for the next patch message of one workspace. */
+interface PendingPatch {
+  from: number;
+  version: number;
+  changes: Map<number, TaskChange>;
+}
+
+interface Joiner {
+  ws: ServerWebSocket<unknown>;
+  ref: WorkspaceRef;
+  request: StreamRequest;
+}
+
+export function createPublisher({ topics, snapshots, batch, history }: PublisherOptions) {
   let server: Server<unknown> | undefined;
   const dirty = new Set<string>();
+  const patches = new Map<string, PendingPatch>();
+  const joiners: Joiner[] = [];
   let scheduled: ReturnType<typeof setImmediate> | undefined;
+
+  function publishWorkspace(key: string, live: Server<unknown>): void {
+    const topic = topics.get(key);
+    const patch = patches.get(key);
+    patches.delete(key);
+    // Bun is told nothing about workspaces nobody watches (the last socket may have just closed).
+    if (!topic) return;
+    const { ref, formats } = topic;
+    if (formats.list > 0) live.publish(topic.name, snapshots.tasksJson(ref), false);
+    if (formats.envelope > 0) live.publish(formatTopic(ref, 'envelope'), snapshots.envelope(ref), false);
+    if (formats.patch > 0 && patch) {
+      live.publish(formatTopic(ref, 'patch'), patchMessage(patch.from, patch.version, patch.changes.values()), false);
+    }
+  }
+
+  /** The first message of a versioned socket, at the current (just published) version, or none. */
+  function firstMessage({ ref, request }: Joiner): string | undefined {
+    const { version } = snapshots.snapshot(ref);
+    if (request.since === version) return undefined;
+    if (request.format === 'patch' && request.since !== undefined && request.since < version) {
+      const missed = history.changesSince(ref, request.since, version);
+      if (missed) return patchMessage(request.since, version, missed);
+    }
+    // No since, a since the server no longer holds changes for, or one ahead of this server.
+    return snapshots.envelope(ref);
+  }
+
+  function join(joiner: Joiner): void {
+    if (joiner.ws.readyState !== WebSocket.OPEN) return;
+    const first = firstMessage(joiner);
+    if (first !== undefined) joiner.ws.send(first);
+    joiner.ws.subscribe(formatTopic(joiner.ref, joiner.request.format));
+  }
 
   function flush(): void {
     scheduled = undefined;
@@ -49,25 +108,41 @@ export function createPublisher({ topics, snapshots, batch }: PublisherOptions) 
       batch.afterSettle(flush);
       return;
     }
-    for (const key of dirty) {
-      const topic = topics.get(key);
-      // Bun is told nothing about workspaces nobody watches (the last socket may have just closed).
-      if (topic && server) server.publish(topic.name, snapshots.tasksJson(topic.ref), false);
-    }
+    if (server) for (const key of dirty) publishWorkspace(key, server);
     dirty.clear();
+    patches.clear();
+    for (const joiner of joiners.splice(0)) join(joiner);
   }
+
+  const schedule = (): void => {
+    scheduled ??= setImmediate(flush);
+  };
 
   return {
     attach(listening: Server<unknown>): void {
       server = listening;
     },
 
-    markDirty(ref: WorkspaceRef): void {
+    /** A committed change: marks its workspace dirty and keeps what changed for patch sockets. */
+    changed({ ref, version, changes }: WorkspaceChange): void {
       const key = workspaceKey(ref);
+      const topic = topics.get(key);
       // No subscriber, nothing to send: a socket opening later is sent the list then.
-      if (!topics.has(key)) return;
+      if (!topic) return;
+      if (topic.formats.patch > 0) {
+        const pending = patches.get(key) ?? { from: version - 1, version, changes: new Map() };
+        pending.version = version;
+        coalesce(changes, pending.changes);
+        patches.set(key, pending);
+      }
       dirty.add(key);
-      scheduled ??= setImmediate(flush);
+      schedule();
+    },
+
+    /** An envelope or patch socket: sent its first message and subscribed in the next flush. */
+    joinVersioned(ws: ServerWebSocket<unknown>, ref: WorkspaceRef, request: StreamRequest): void {
+      joiners.push({ ws, ref, request });
+      schedule();
     },
 
     /** Publishes what is pending now instead of at the end of the turn (used at shutdown). */

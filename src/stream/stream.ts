@@ -8,12 +8,13 @@ import { Elysia } from 'elysia';
 import type { ChangeFeed } from '../domain/changes.ts';
 import { errors } from '../domain/errors.ts';
 import type { KeyRing } from '../domain/keys.ts';
-import { STREAM_PATH, workspaceKey } from '../domain/model.ts';
+import { STREAM_PATH, workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { Workspaces } from '../domain/workspaces.ts';
 import type { Logger } from '../config/logger.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
 import { createAdmission, type Slot } from './admission.ts';
+import type { ChangeHistory } from './history.ts';
 import { createPublisher, workspaceTopic, type Topic } from './publisher.ts';
 import { createResender } from './resend.ts';
 
@@ -56,6 +57,7 @@ interface WatchedTopic extends Topic {
 
 export interface LiveStreamOptions {
   keyRing: KeyRing;
+  history: ChangeHistory;
   workspaces: Workspaces;
   snapshots: Snapshots;
   changes: ChangeFeed;
@@ -66,17 +68,29 @@ export interface LiveStreamOptions {
   logger: Logger;
 }
 
+const watchedTopic = (ref: WorkspaceRef): WatchedTopic => ({
+  ref,
+  name: workspaceTopic(ref),
+  formats: { list: 0, envelope: 0, patch: 0 },
+  sockets: new Set(),
+});
+
 export function createLiveStream(options: LiveStreamOptions) {
   const { snapshots, logger, batch } = options;
   const admission = createAdmission(options);
   const topics = new Map<string, WatchedTopic>();
   const closed = new Set<() => void>();
-  const publisher = createPublisher({ topics, snapshots, batch });
-  // Every topic here is a list-format topic: the only format there is so far.
-  const resender = createResender({ intervalMs: options.streamResendMs, listTopics: () => topics.values(), snapshots, batch });
+  const publisher = createPublisher({ topics, snapshots, batch, history: options.history });
+  // Only workspaces with list-format sockets get the tick; envelope and patch never do (SPEC §12).
+  const listTopics = function* () {
+    for (const topic of topics.values()) if (topic.formats.list > 0) yield topic;
+  };
+  const resender = createResender({ intervalMs: options.streamResendMs, listTopics, snapshots, batch });
+  /** Open list-format sockets: the tick's timer exists only while there is one. */
+  let listSockets = 0;
   let closing = false;
 
-  options.changes.listen(({ ref }) => publisher.markDirty(ref));
+  options.changes.listen((change) => publisher.changed(change));
 
   const openCount = (): number => {
     let count = 0;
@@ -90,20 +104,26 @@ export function createLiveStream(options: LiveStreamOptions) {
     if (!admission.opened(slot) || closing) return void ws.close(closing ? GOING_AWAY : 1013, 'try again');
     const key = workspaceKey(slot.ref);
     let topic = topics.get(key);
-    if (!topic) topics.set(key, (topic = { ref: slot.ref, name: workspaceTopic(slot.ref), sockets: new Set() }));
+    if (!topic) topics.set(key, (topic = watchedTopic(slot.ref)));
     topic.sockets.add(ws);
-    resender.watched(true);
+    topic.formats[slot.request.format]++;
+    if (slot.request.format === 'list') resender.watched(++listSockets > 0);
     // Sockets of one workspace share one ref and one topic name instead of a copy each.
     slot.ref = topic.ref;
+    const ref = slot.ref;
+    logger.debug('stream open', { workspace: ref.workspaceId, subscribers: topic.sockets.size, format: slot.request.format });
+    // Versions must never repeat nor skip: the publisher sends the first message in its flush.
+    if (slot.request.format !== 'list') {
+      publisher.joinVersioned(ws, ref, slot.request);
+      return;
+    }
     // Subscribe before sending: once the client holds the list it cannot miss a later change.
     ws.subscribe(topic.name);
     // Read once this turn's writes have settled: a client never holds what a crash could undo,
     // and a failed commit (rolled back) still leaves it the list as it now stands.
-    const ref = slot.ref;
     batch.afterSettle(() => {
       if (ws.readyState === WebSocket.OPEN) ws.send(snapshots.tasksJson(ref));
     });
-    logger.debug('stream open', { workspace: ref.workspaceId, subscribers: topic.sockets.size });
   }
 
   function closedSocket(ws: Socket, code: number): void {
@@ -111,8 +131,11 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Bun calls close for every ending, clean or not (1006 when the peer just vanished).
     const key = workspaceKey(slot.ref);
     const topic = topics.get(key);
-    if (topic?.sockets.delete(ws) && topic.sockets.size === 0) topics.delete(key);
-    resender.watched(topics.size > 0);
+    if (topic?.sockets.delete(ws)) {
+      topic.formats[slot.request.format]--;
+      if (topic.sockets.size === 0) topics.delete(key);
+      if (slot.request.format === 'list') resender.watched(--listSockets > 0);
+    }
     admission.release(slot);
     logger.debug('stream close', { workspace: slot.ref.workspaceId, code });
     for (const notify of closed) notify();
