@@ -1,12 +1,12 @@
 // The limits table and the stream page follow the configuration they are given, including the
-// stream's resend tick (STREAM_RESEND_MS) once the configuration carries it.
+// stream's resend tick (STREAM_RESEND_MS, 0 for off).
 import { describe, expect, test } from 'bun:test';
 import { formatDuration, limitsInForce } from '../src/api-docs/limits.ts';
 import { streamFormats } from '../src/api-docs/stream-formats.ts';
 import type { Config } from '../src/config/config.ts';
 import { testConfig } from './helpers.ts';
 
-const withTick = (streamResendMs: number): Config => ({ ...testConfig(), streamResendMs }) as Config;
+const withTick = (streamResendMs: number): Config => testConfig(['--stream-resend-ms', String(streamResendMs)]);
 const row = (config: Config, what: string) => limitsInForce(config).find((limit) => limit.what.startsWith(what));
 
 describe("the docs' limits", () => {
@@ -22,7 +22,7 @@ describe("the docs' limits", () => {
   });
 
   test('the resend tick is listed with its value, or as off', () => {
-    expect(row(withTick(250), 'Stream resend tick')?.value).toBe('250 ms');
+    expect(row(withTick(250), 'Stream resend tick')?.value).toBe('every 250 ms');
     expect(row(withTick(0), 'Stream resend tick')?.value).toBe('off');
   });
 

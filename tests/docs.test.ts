@@ -180,6 +180,8 @@ describe('the docs describe the server they come from', () => {
       '12',
       '--max-workspace-tasks',
       '50',
+      '--stream-resend-ms',
+      '2500',
     ]);
     try {
       const { description } = (await (await custom.request('GET', '/swagger/json')).json()).info;
@@ -192,6 +194,11 @@ describe('the docs describe the server they come from', () => {
       expect(description).toContain('| Tasks held per workspace | **50** |');
       expect(description).toContain('`gx.tiny` 750 ms');
       expect(description).toContain('`gx.heavy` 1.25 min');
+      expect(description).toContain('| Stream resend tick (`list` format) | **every 2.5 s** | `STREAM_RESEND_MS`');
+      const page = await (await custom.request('GET', '/docs/stream')).text();
+      expect(page).toContain('Every 2.5 s (<code>STREAM_RESEND_MS</code>, real time) the current list again');
+      const asyncApi = await (await custom.request('GET', '/asyncapi.json')).json();
+      expect(asyncApi.info.description).toContain('Every 2.5 s (`STREAM_RESEND_MS`, real time)');
     } finally {
       custom.close();
     }

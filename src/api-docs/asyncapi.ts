@@ -111,9 +111,11 @@ export interface AsyncApiOptions {
   exampleKey: string;
   /** The stream's human-readable page, with a live console. */
   streamPagePath: string;
+  /** When the list is re-sent unchanged (STREAM_RESEND_MS on this server), in one sentence. */
+  tick: string;
 }
 
-export function asyncApiDocument({ version, host, protocol, exampleKey, streamPagePath }: AsyncApiOptions) {
+export function asyncApiDocument({ version, host, protocol, exampleKey, streamPagePath, tick }: AsyncApiOptions) {
   const http = `${protocol === 'wss' ? 'https' : 'http'}://${host}`;
   return {
     asyncapi: '3.0.0',
@@ -126,6 +128,8 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
         'coalesced; the last frame always equals what `GET /tasks` returns. Messages sent by the client',
         'are ignored (oversized ones close the socket); idle sockets are kept alive with pings; the server',
         'closes sockets with code 1001 when it shuts down.',
+        '',
+        tick,
         '',
         `Explained for humans, with a live console, at ${http}${streamPagePath}. From a terminal:`,
         `\`bun -e "new WebSocket('${protocol}://${host}/ws/tasks?api_key=${exampleKey}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"\``,

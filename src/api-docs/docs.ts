@@ -16,6 +16,7 @@ import { normalizeOpenApi } from './normalize.ts';
 import { requestOrigin } from './origin.ts';
 import { apiDescription, exampleKey } from './overview.ts';
 import { ASYNCAPI_PATH, DOCS_PATH, OPENAPI_PATH, STREAM_PAGE_PATH } from './paths.ts';
+import { tickSentence } from './stream-formats.ts';
 import { streamPage } from './stream-page.ts';
 
 const ASSETS_PATH = '/swagger/assets';
@@ -164,6 +165,7 @@ export function docs({ version, config }: { version: string; config: Config }) {
           protocol,
           exampleKey: exampleKey(config),
           streamPagePath: STREAM_PAGE_PATH,
+          tick: tickSentence(config),
         });
       },
       { detail: { hide: true } },

@@ -19,15 +19,8 @@ export function formatDuration(ms: number): string {
   return `${round(ms / 60_000)} min`;
 }
 
-/** STREAM_RESEND_MS, where this build has it (0 turns the tick off). */
-export function streamResendMs(config: Config): number | undefined {
-  const value = (config as Config & { streamResendMs?: unknown }).streamResendMs;
-  return typeof value === 'number' ? value : undefined;
-}
-
 export function limitsInForce(config: Config): Limit[] {
   const scale = config.timeScale;
-  const resend = streamResendMs(config);
   return [
     {
       what: 'Tasks running at once, per workspace',
@@ -52,15 +45,11 @@ export function limitsInForce(config: Config): Limit[] {
       setting: '`MAX_WORKSPACE_CONNECTIONS`',
     },
     { what: 'Tasks held per workspace', value: String(config.maxWorkspaceTasks), setting: '`MAX_WORKSPACE_TASKS`' },
-    ...(resend === undefined
-      ? []
-      : [
-          {
-            what: 'Stream resend tick (`list` format)',
-            value: resend === 0 ? 'off' : formatDuration(resend),
-            setting: '`STREAM_RESEND_MS` (real time)',
-          },
-        ]),
+    {
+      what: 'Stream resend tick (`list` format)',
+      value: config.streamResendMs === 0 ? 'off' : `every ${formatDuration(config.streamResendMs)}`,
+      setting: '`STREAM_RESEND_MS` (real time, not scaled)',
+    },
     { what: 'Task name', value: `${MAX_NAME_LENGTH} characters after trimming`, setting: 'fixed' },
     { what: 'Request body', value: `${MAX_BODY_BYTES / 1024} KiB`, setting: 'fixed' },
   ];

@@ -2,7 +2,7 @@
 // A new format (SPEC §12: envelope, patch) is one more entry here; the page and the console's
 // format menu follow.
 import type { Config } from '../config/config.ts';
-import { formatDuration, streamResendMs } from './limits.ts';
+import { formatDuration } from './limits.ts';
 
 export interface StreamFormat {
   /** The `format` query value; the default one is sent without it. */
@@ -35,15 +35,15 @@ const EXAMPLE_LIST = [
   },
 ];
 
-function tickSentence(config: Config): string[] {
-  const resend = streamResendMs(config);
-  if (resend === undefined) return [];
-  if (resend === 0)
-    return ['No periodic resend on this server (`STREAM_RESEND_MS` is 0): frames come only on open and on change.'];
-  return [
-    `Every ${formatDuration(resend)} (\`STREAM_RESEND_MS\`, real time) the current list again, changed or not: ` +
-      'the one-second tick of the original API, for UIs that redraw on it or treat silence as a dead link.',
-  ];
+/** The tick of SPEC §3, as configured on this server. */
+export function tickSentence(config: Config): string {
+  if (config.streamResendMs === 0) {
+    return 'No periodic resend on this server (`STREAM_RESEND_MS` is 0): frames come only on open and on change.';
+  }
+  return (
+    `Every ${formatDuration(config.streamResendMs)} (\`STREAM_RESEND_MS\`, real time) the current list again, changed or not: ` +
+    'the one-second tick of the original API, for UIs that redraw on it or treat silence as a dead link.'
+  );
 }
 
 export function streamFormats(config: Config): StreamFormat[] {
@@ -57,7 +57,7 @@ export function streamFormats(config: Config): StreamFormat[] {
         'After every change in the workspace (create, start, complete, delete, flush): the whole list again. ' +
           'Changes made in the same instant are coalesced into one frame; none is ever missed, and the last ' +
           'frame always equals what `GET /tasks` answers.',
-        ...tickSentence(config),
+        tickSentence(config),
       ],
       example: EXAMPLE_LIST,
     },
