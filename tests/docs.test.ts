@@ -251,7 +251,10 @@ describe('AsyncAPI at /asyncapi.json', () => {
     const document = await (await get('/asyncapi.json')).json();
     const channel = document.channels.tasks;
     expect(channel.address).toBe('/ws/tasks');
-    expect(Object.keys(channel.bindings.ws.query.properties)).toEqual(['api_key', 'workspace_id']);
+    expect(Object.keys(channel.bindings.ws.query.properties)).toEqual(['api_key', 'workspace_id', 'format', 'since']);
+    expect(channel.bindings.ws.query.properties.format.enum).toEqual(['list', 'envelope', 'patch']);
+    expect(Object.keys(channel.messages)).toEqual(['taskList', 'envelope', 'patch']);
+    expect(document.components.schemas.Patch.required).toEqual(['version', 'from', 'changes']);
     expect(document.components.schemas.TaskList.items.$ref).toBe('#/components/schemas/Task');
     expect(document.components.schemas.Task.properties.id.type).toBe('integer');
     const refusals = channel['x-handshake-refusals'].map((refusal: { status: number }) => refusal.status);

@@ -4,6 +4,7 @@
 import { errors, type ApiError } from '../domain/errors.ts';
 import { DEFAULT_WORKSPACE_ID, STREAM_PATH, WORKSPACE_ID_PATTERN } from '../domain/model.ts';
 import { COMPONENT_NAME, ErrorBody, Task } from '../http/schemas.ts';
+import { FORMAT_QUERY, VERSION_MESSAGES, VERSION_OPERATIONS, VERSION_REFUSALS, VERSION_SCHEMAS } from './asyncapi-versions.ts';
 
 /** Elysia's integers also accept numeric strings (for query strings); a document shows the number. */
 function isNumericString(branch: unknown): boolean {
@@ -63,6 +64,7 @@ const HANDSHAKE_REFUSALS: ReadonlyArray<{ status: number; error: ApiError; when:
     when: 'the request is not a valid WebSocket handshake (a plain GET, a bad `Sec-WebSocket-Key` or version)',
   },
   { status: 503, error: errors.shuttingDown(), when: 'the server is shutting down' },
+  ...VERSION_REFUSALS,
 ];
 
 const EXAMPLE_TASKS = [
@@ -125,7 +127,9 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
       description: [
         "The workspace's full task list, pushed as one JSON text frame at once on connect and again after",
         'every change (create, start, complete, delete, flush). Changes made in the same instant are',
-        'coalesced; the last frame always equals what `GET /tasks` returns. Messages sent by the client',
+        'coalesced; the last frame always equals what `GET /tasks` returns. With `?format=envelope` each frame',
+        "carries the workspace's version; with `?format=patch` only what changed, and `?since=N` resumes a",
+        'dropped connection without a gap (see the `format` and `since` query parameters). Messages sent by the client',
         'are ignored (oversized ones close the socket); idle sockets are kept alive with pings; the server',
         'closes sockets with code 1001 when it shuts down.',
         '',
@@ -164,7 +168,11 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
           refusalsMarkdown(),
         ].join('\n'),
         servers: [{ $ref: '#/servers/taskmock' }],
-        messages: { taskList: { $ref: '#/components/messages/taskList' } },
+        messages: {
+          taskList: { $ref: '#/components/messages/taskList' },
+          envelope: { $ref: '#/components/messages/envelope' },
+          patch: { $ref: '#/components/messages/patch' },
+        },
         bindings: {
           ws: {
             method: 'GET',
@@ -180,6 +188,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
                   description: 'The workspace to watch.',
                   examples: [DEFAULT_WORKSPACE_ID],
                 },
+                ...FORMAT_QUERY,
               },
             },
             bindingVersion: '0.1.0',
@@ -196,12 +205,14 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
         summary: 'Sent at once on connect, then after every change in the workspace.',
         messages: [{ $ref: '#/channels/tasks/messages/taskList' }],
       },
+      ...VERSION_OPERATIONS,
     },
     components: {
       schemas: {
         Task: plainSchema(Task),
         TaskList: { type: 'array', items: { $ref: '#/components/schemas/Task' }, description: 'Ordered by id ascending.' },
         Error: plainSchema(ErrorBody),
+        ...VERSION_SCHEMAS,
       },
       messages: {
         taskList: {
@@ -215,6 +226,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
             { name: 'empty', summary: 'A workspace with no tasks.', payload: [] },
           ],
         },
+        ...VERSION_MESSAGES,
       },
       securitySchemes: {
         apiKeyQuery: {

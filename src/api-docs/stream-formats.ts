@@ -1,6 +1,5 @@
 // What the stream sends, per format, as the stream page explains it and its console offers it.
-// A new format (SPEC §12: envelope, patch) is one more entry here; the page and the console's
-// format menu follow.
+// Each format (SPEC §12) is one entry here; the page and the console's format menu follow.
 import type { Config } from '../config/config.ts';
 import { formatDuration } from './limits.ts';
 
@@ -60,6 +59,37 @@ export function streamFormats(config: Config): StreamFormat[] {
         tickSentence(config),
       ],
       example: EXAMPLE_LIST,
+    },
+    {
+      name: 'envelope',
+      isDefault: false,
+      summary: 'The whole list with the workspace\'s version: `{"version": N, "tasks": [...]}` (the `version` of `GET /tasks`).',
+      sends: [
+        'At once on open: the current envelope. With `since=N` (a version you hold) nothing is sent while N is still current.',
+        'After every change: the new envelope, versions strictly increasing. No periodic resend.',
+      ],
+      example: { version: 7, tasks: EXAMPLE_LIST },
+    },
+    {
+      name: 'patch',
+      isDefault: false,
+      summary:
+        'A full `{"version", "tasks"}` first, then only what changed: `{"version": N, "from": M, "changes": [...]}`, each change ' +
+        '`{"op": "put", "task": Task}` or `{"op": "remove", "id": n}`. Bytes per change do not grow with the list.',
+      sends: [
+        'At once on open: the full list with its version. Reconnecting with `since=N`: only the changes after N while the ' +
+          'server still holds them (the last 1,000 of the workspace, not across a restart), otherwise the full list.',
+        'After every turn with changes: one patch whose `from` is the version you hold; never a gap, never a repeated ' +
+          'version. Apply it and keep the list ordered by id. No periodic resend.',
+      ],
+      example: {
+        version: 8,
+        from: 7,
+        changes: [
+          { op: 'put', task: EXAMPLE_LIST[1] },
+          { op: 'remove', id: 3 },
+        ],
+      },
     },
   ];
 }
