@@ -117,6 +117,22 @@ describe('reset and fixtures', () => {
     expect((await json(create())).task.id).toBe(1);
   });
 
+  test('every control change bumps the version, and a reset never lowers it', async () => {
+    const { call, create } = boot();
+    const version = async () => (await json(call('GET', '/tasks'))).version as number;
+    await create();
+    await create();
+    const before = await version();
+    await call('POST', '/control/clock/pause');
+    const paused = await version();
+    expect(paused).toBeGreaterThan(before);
+    await call('POST', '/control/reset');
+    const reset = await version();
+    expect(reset).toBeGreaterThan(paused);
+    await call('POST', '/control/tasks', undefined, { tasks: [{ name: 'x', type: 'gx.tiny', status: 'queued' }] });
+    expect(await version()).toBeGreaterThan(reset);
+  });
+
   test("reset frees the workspace for the key's limit; scope=key resets every workspace of the key", async () => {
     const { call, create, list, at } = boot(['--max-workspaces', '2']);
     await create('gx.tiny', at('k1', 'a'));

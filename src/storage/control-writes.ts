@@ -45,8 +45,13 @@ export function createControlWrites({ statements, recordChangeIn, ids, counts, b
       return { offsetMs: row.clock_offset_ms, pausedAt: row.clock_paused_at, timeScale: row.time_scale };
     },
 
+    /** A clock change is a change of the workspace (SPEC §10): versioned and announced, no task changed. */
     setClock(ref: WorkspaceRef, clock: ClockState): void {
-      batch.write(() => statements.setClock.run(ref.keyHash, ref.workspaceId, clock.offsetMs, clock.pausedAt, clock.timeScale));
+      batch.write(() => {
+        const row = statements.setClock.get(ref.keyHash, ref.workspaceId, clock.offsetMs, clock.pausedAt, clock.timeScale)!;
+        ids.remember(ref, row.ws);
+        recordChangeIn(row.ws, ref, []);
+      });
     },
 
     /** Removes every task, restarts ids at 1 and puts the clock back on real time; returns how many went. */

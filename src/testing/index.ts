@@ -78,10 +78,11 @@ function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<string> 
     };
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // The pretty banner, or the JSON one (`--log-format json`: {"event":"listening","url",...}).
+      const match = /listening on (http:\/\/\S+)|"event":\s*"listening"[^\n]*?"url":\s*"(http:\/\/[^"]+)"/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve((match[1] ?? match[2])!);
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
