@@ -210,3 +210,22 @@ browserTest(
   },
   60_000,
 );
+
+browserTest(
+  'the stream console watches the patch format: a full list, then only the changes',
+  async () => {
+    const { page, leaving } = await offlinePage({ width: 1100, height: 900 });
+    await page.goto(`${base}/docs/stream?api_key=${TEAM_KEY}&workspace_id=patches&format=patch`, { waitUntil: 'networkidle' });
+    expect(await page.locator('#format').inputValue()).toBe('patch');
+    await page.locator('#connect').click();
+    await page.locator('#frames li.frame', { hasText: 'version' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('#create').click();
+    const patch = page.locator('#frames li.frame', { hasText: 'change(s)' }).first();
+    await patch.waitFor({ timeout: 10_000 });
+    await patch.locator('summary').click();
+    expect(await patch.locator('pre').textContent()).toContain('"op": "put"');
+    expect(leaving).toEqual([]);
+    await page.close();
+  },
+  60_000,
+);

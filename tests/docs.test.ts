@@ -220,6 +220,9 @@ describe('the stream page at /docs/stream', () => {
       expect(html).toContain('2 workspaces per key');
       expect(html).toContain('At once on open');
       expect(html).toContain('<option selected>list</option>');
+      expect(html).toContain('<option>envelope</option><option>patch</option>');
+      for (const format of ['list', 'envelope', 'patch']) expect(html).toContain(`<h3><code>${format}</code>`);
+      expect(html).toContain('id="since"');
       expect(html).toContain('id="connect"');
       for (const link of ['/swagger', '/asyncapi.json', '/']) expect(html).toContain(`href="${link}"`);
     } finally {

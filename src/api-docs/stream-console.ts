@@ -72,12 +72,16 @@ function query() {
   const params = new URLSearchParams({ api_key: $('key').value.trim(), workspace_id: $('workspace').value.trim() || 'default' });
   const format = STREAM.formats.find((f) => f.name === $('format').value);
   if (format && !format.isDefault) params.set('format', format.name);
+  const since = $('since').value.trim();
+  if (since && format && !format.isDefault) params.set('since', since);
   return params;
 }
 
 /** A browser sees a refused upgrade only as 1006: ask GET /tasks why, with the same key and workspace. */
 async function explainRefusal(params) {
+  const versioned = params.has('format');
   params.delete('format');
+  params.delete('since');
   try {
     const response = await fetch('/tasks?' + params);
     if (!response.ok) {
@@ -85,7 +89,7 @@ async function explainRefusal(params) {
       return show('event', 'refused: GET /tasks with this key and workspace answers ' + response.status + ' ' + (body.message || ''));
     }
     show('event', 'key and workspace are accepted: the workspace may already have its ' + STREAM.limit +
-      ' sockets open, or the key its ' + STREAM.workspaces + ' workspaces (429 before the upgrade)');
+      ' sockets open, or the key its ' + STREAM.workspaces + ' workspaces (429 before the upgrade)' + (versioned ? ', or format/since is invalid (400)' : ''));
   } catch (error) {
     show('event', 'the server cannot be reached: ' + error);
   }
@@ -114,6 +118,7 @@ const preset = new URLSearchParams(location.search);
 if (preset.get('api_key')) $('key').value = preset.get('api_key');
 if (preset.get('workspace_id')) $('workspace').value = preset.get('workspace_id');
 if (STREAM.formats.some((f) => f.name === preset.get('format'))) $('format').value = preset.get('format');
+if (preset.get('since')) $('since').value = preset.get('since');
 
 $('console').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -126,6 +131,7 @@ $('create').addEventListener('click', async () => {
   const key = params.get('api_key');
   params.delete('api_key');
   params.delete('format');
+  params.delete('since');
   const response = await fetch('/tasks?' + params, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-API-Key': key },

@@ -90,6 +90,7 @@ export function streamPage({ version, config, origin, links }: StreamPageOptions
   <label>API key <input id="key" value="${config.usingDefaultKey ? key : ''}" placeholder="your key" required></label>
   <label>Workspace <input id="workspace" value="${DEFAULT_WORKSPACE_ID}" size="14"></label>
   <label>Format <select id="format">${formats.map((format) => `<option${format.isDefault ? ' selected' : ''}>${escapeHtml(format.name)}</option>`).join('')}</select></label>
+  <label title="envelope and patch: resume after this version">since <input id="since" size="6" inputmode="numeric" placeholder="none"></label>
   <button id="connect" type="submit">Connect</button>
   <button id="create" type="button" title="POST /tasks with this key and workspace">Create a gx.tiny task</button>
   <p>State: <span id="state">closed</span> · frames: <span id="count">0</span></p>
