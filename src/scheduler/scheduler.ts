@@ -1,8 +1,9 @@
 // Moves tasks queued → running → completed. One timer for the whole server, armed for the earliest
 // due transition of any workspace: an idle server, or one with thousands of idle workspaces, does
 // no work between transitions. State lives in the store; the scheduler rebuilds its plan at start.
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock } from './clock.ts';
 import { DueQueue } from './due-queue.ts';
+import { createTimerLoop } from './timer-loop.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
 import type { Store, WorkspaceProgress } from '../storage/store.ts';
@@ -41,9 +42,6 @@ export function createScheduler(options: SchedulerOptions) {
   const withQueued = new Set<string>();
   /** Workspaces taken out of the plan because their rows are broken (see `onBroken`). */
   const broken = new Set<string>();
-  let timer: TimerHandle | undefined;
-  let timerAt: number | undefined;
-  let stopped = false;
 
   const lastStart = (key: string, ref: WorkspaceRef): number | null => {
     if (!lastStartedAt.has(key)) lastStartedAt.set(key, store.lastStartedAt(ref));
@@ -108,27 +106,8 @@ export function createScheduler(options: SchedulerOptions) {
     }
   };
 
-  const onTimer = (): void => {
-    timer = undefined;
-    timerAt = undefined;
-    const now = clock.now();
-    const passes = new Map<string, number>();
-    try {
-      for (let key = queue.popDue(now); key !== undefined; key = queue.popDue(now)) advanceDue(key, now, passes);
-    } finally {
-      arm();
-    }
-  };
-
-  const arm = (): void => {
-    if (stopped) return;
-    const due = queue.peekTime();
-    if (due === timerAt) return;
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    timerAt = due;
-    if (due !== undefined) timer = clock.setTimeout(onTimer, Math.max(0, Math.ceil(due - clock.now())));
-  };
+  const loop = createTimerLoop(clock, queue, advanceDue);
+  const arm = loop.arm;
 
   const planFromStore = (ref: WorkspaceRef): void => {
     const key = workspaceKey(ref);
@@ -141,7 +120,7 @@ export function createScheduler(options: SchedulerOptions) {
 
   /** Builds the plan from the store: queued tasks wait, overdue running tasks complete at once. */
   const start = (): void => {
-    stopped = false;
+    loop.resume();
     for (const ref of store.unfinishedWorkspaces()) planFromStore(ref);
     arm();
   };
@@ -206,12 +185,7 @@ export function createScheduler(options: SchedulerOptions) {
       if (!withQueued.has(workspaceKey(ref))) workspaceChanged(ref);
     },
 
-    stop(): void {
-      stopped = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
-      timerAt = undefined;
-    },
+    stop: loop.stop,
 
     /** Number of workspaces with a transition still ahead (for /stats and tests). */
     activeWorkspaces: (): number => queue.size,
