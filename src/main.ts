@@ -1,9 +1,14 @@
 #!/usr/bin/env bun
 // The only module with side effects: reads argv and the environment, listens, handles signals.
-import { banner, healthcheck } from './config/cli.ts';
-import { ConfigError, helpText, parseCommandLine } from './config/config.ts';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { banner, healthcheck, listeningAt } from './config/cli.ts';
+import { type Config, ConfigError, parseCommandLine } from './config/config.ts';
+import { startedByNpm, watchParent, writeReadyFile } from './config/launch.ts';
+import { helpText } from './config/help.ts';
 import { DatabaseInUseError, DatabaseOpenError } from './storage/database.ts';
 import { checkDatabaseFile } from './storage/database-health.ts';
+import { removeFiles } from './storage/new-files.ts';
 import { ListenError, startTaskmock, VERSION, type RunningTaskmock } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -33,6 +38,70 @@ function start(config: ReturnType<typeof parse>['config']): RunningTaskmock {
   }
 }
 
+/** The folder of READY_FILE must exist and be writable before anything starts. */
+function checkReadyFolder(path: string | undefined): void {
+  if (path === undefined) return;
+  const folder = dirname(resolve(path));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    fail(`READY_FILE / --ready-file: the folder ${folder} does not exist or is not writable`);
+  }
+}
+
+/** Removes the ready file at a clean stop, if it is still the one this process wrote. */
+function removeReadyFile(path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    if (JSON.parse(readFileSync(path, 'utf8')).pid === process.pid) rmSync(path, { force: true });
+  } catch {
+    // Gone or replaced: nothing of ours to remove.
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  checkReadyFolder(config.readyFile);
+  // Handlers go in before the server listens: a signal that arrives the moment the banner is out
+  // must still shut down cleanly (exit 0), never kill the process mid-commit.
+  let taskmock: RunningTaskmock | undefined;
+  let stopping = false;
+  const stop = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    if (!taskmock) process.exit(exitCode);
+    taskmock.logger.info(`${reason}, shutting down`);
+    // A peer that never lets go of its connection must not keep the process alive for ever; every
+    // change is already committed, so leaving without the last goodbyes loses nothing.
+    setTimeout(() => {
+      taskmock?.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
+      taskmock?.logger.flush();
+      process.exit(exitCode);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await taskmock.shutdown();
+    removeReadyFile(config.readyFile);
+    taskmock.logger.flush();
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stop('received SIGINT'));
+  process.on('SIGTERM', () => void stop('received SIGTERM'));
+  taskmock = start(config);
+  const at = listeningAt(taskmock.url, taskmock.server.port ?? config.port);
+  process.stdout.write(banner(config, at, VERSION));
+  if (config.readyFile) {
+    try {
+      writeReadyFile(config.readyFile, at, process.pid);
+    } catch (error) {
+      process.stderr.write(`taskmock: READY_FILE / --ready-file: could not write ${config.readyFile}: ${error}\n`);
+      await taskmock.shutdown();
+      removeFiles(taskmock.createdFiles);
+      process.exit(2);
+    }
+  }
+  // npm stops a script by signalling the shell it runs it in, which dies without passing the
+  // signal on; a server started that way stops when its parent goes (docs/behaviour.md).
+  if (startedByNpm(process.env)) watchParent(() => void stop('the process that started taskmock exited'));
+}
+
 const { command, config } = parse();
 if (command === 'help') {
   process.stdout.write(helpText(VERSION));
@@ -46,28 +115,5 @@ if (command === 'help') {
   process.stdout.write(`${config.databasePath}: ${ok ? 'ok' : 'needs attention (see docs/reliability.md)'}\n${details}`);
   process.exit(ok ? 0 : 1);
 } else {
-  // Handlers go in before the server listens: a signal that arrives the moment the banner is out
-  // must still shut down cleanly (exit 0), never kill the process mid-commit.
-  let taskmock: RunningTaskmock | undefined;
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    if (!taskmock) process.exit(0);
-    taskmock.logger.info(`received ${signal}, shutting down`);
-    // A peer that never lets go of its connection must not keep the process alive for ever; every
-    // change is already committed, so leaving without the last goodbyes loses nothing.
-    setTimeout(() => {
-      taskmock?.logger.warn(`shutdown took more than ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
-      taskmock?.logger.flush();
-      process.exit(0);
-    }, SHUTDOWN_GRACE_MS).unref();
-    await taskmock.shutdown();
-    taskmock.logger.flush();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  taskmock = start(config);
-  process.stdout.write(banner(config, taskmock.url, VERSION));
+  await serve(config);
 }

@@ -20,6 +20,7 @@ import { createWorkspaceClocks } from './scheduler/workspace-clocks.ts';
 import { createSnapshots } from './storage/snapshots.ts';
 import { createCommitBatch } from './storage/commit-batch.ts';
 import { createDatabaseHealth } from './storage/database-health.ts';
+import { missingDatabaseFiles, removeFiles } from './storage/new-files.ts';
 import { createStore } from './storage/store.ts';
 import { createChangeHistory } from './stream/history.ts';
 import { createLiveStream } from './stream/stream.ts';
@@ -171,6 +172,8 @@ export class ListenError extends Error {
 export interface RunningTaskmock extends Taskmock {
   server: Server<unknown>;
   url: string;
+  /** The database files this start created (for a start that fails after listening). */
+  createdFiles: readonly string[];
   /** Stop accepting, close every socket, close the database. */
   shutdown(): Promise<void>;
 }
@@ -186,6 +189,8 @@ async function answersSent(server: Server<unknown>, limitMs = 1_000): Promise<vo
 
 /** Builds and listens. A busy port is an error, never a second server sharing it. */
 export function startTaskmock(config: Config, options: BuildOptions = {}): RunningTaskmock {
+  // Noted before opening: a failed open removes nothing (the file may be another server's).
+  const createdFiles = missingDatabaseFiles(config.databasePath);
   const taskmock = buildTaskmock(config, options);
   try {
     taskmock.app.listen({
@@ -199,6 +204,8 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     });
   } catch (error) {
     taskmock.close();
+    // We held the file's exclusive lock until this close: what we created is ours to remove.
+    removeFiles(createdFiles);
     throw new ListenError(config.host, config.port, error);
   }
   const server = taskmock.app.server!;
@@ -208,6 +215,7 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     ...taskmock,
     server,
     url: `http://${host}:${server.port}`,
+    createdFiles,
     async shutdown() {
       // Stop accepting first: `stop(false)` closes the listener but lets requests in flight finish,
       // and closes each keep-alive connection once its answer is out, so a client either gets its

@@ -1,18 +1,54 @@
 // What the command line prints and checks: the start banner and the healthcheck probe.
-import type { Config } from './config.ts';
+import { type Config, DEFAULT_API_KEY } from './config.ts';
 
-export function banner(config: Config, url: string, version: string): string {
+/** Where the running server can be reached, as the banner and the ready file tell it. */
+export interface Listening {
+  url: string;
+  port: number;
+  wsUrl: string;
+}
+
+export function listeningAt(url: string, port: number): Listening {
+  return { url, port, wsUrl: `${url.replace(/^http/, 'ws')}/ws/tasks` };
+}
+
+export function banner(config: Config, at: Listening, version: string): string {
+  return config.logFormat === 'json' ? `${JSON.stringify(jsonBanner(config, at, version))}\n` : prettyBanner(config, at, version);
+}
+
+function prettyBanner(config: Config, { url, wsUrl }: Listening, version: string): string {
   const keys = config.usingDefaultKey
     ? 'demo  (WARNING: no API_KEYS set; using the public default key "demo")'
     : config.apiKeys.map(maskKey).join(', ');
+  const streamKey = config.usingDefaultKey ? 'demo' : '<key>';
   return [
     `taskmock ${version} listening on ${url}`,
+    `  stream    ${wsUrl}?api_key=${streamKey}&workspace_id=default`,
     `  docs      ${url}/swagger   (OpenAPI: ${url}/swagger/json, WebSocket: ${url}/asyncapi.json)`,
     `  api keys  ${keys}`,
     `  database  ${config.databasePath}`,
     `  time      x${config.timeScale}${config.seed === undefined ? '' : `, seed ${config.seed}`}`,
     '',
   ].join('\n');
+}
+
+/** The banner for programs: one JSON object on one line, with the port `--port 0` picked. */
+function jsonBanner(config: Config, at: Listening, version: string): Record<string, unknown> {
+  return {
+    time: new Date().toISOString(),
+    level: 'info',
+    event: 'listening',
+    msg: `taskmock ${version} listening on ${at.url}`,
+    ...at,
+    docsUrl: `${at.url}/swagger`,
+    version,
+    pid: process.pid,
+    apiKeys: config.usingDefaultKey ? [DEFAULT_API_KEY] : config.apiKeys.map(maskKey),
+    ...(config.usingDefaultKey && { warning: 'no API_KEYS set; using the public default key "demo"' }),
+    database: config.databasePath,
+    timeScale: config.timeScale,
+    ...(config.seed !== undefined && { seed: config.seed }),
+  };
 }
 
 /** Shows enough of a key to recognise it, never enough to use it. */

@@ -24,6 +24,7 @@ export interface Config {
   /** Who may use /control (SPEC §10): any key for its own workspaces, only admin requests, or nobody. */
   control: 'keys' | 'admin' | 'off';
   adminKey: string | undefined;
+  readyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +39,8 @@ interface Setting {
   flag: string;
   defaultValue: string | undefined;
   help: string;
+  /** What the value looks like in --help (`--port <n>`); `<value>` when not given. */
+  placeholder?: string;
   parse: Parser;
 }
 
@@ -85,15 +88,25 @@ export const SETTINGS: readonly Setting[] = [
     key: 'port',
     env: 'PORT',
     flag: 'port',
+    placeholder: '<n>',
     defaultValue: '8700',
     help: 'TCP port to listen on (0 picks a free one)',
     parse: integer(0, 65535),
   },
-  { key: 'host', env: 'HOST', flag: 'host', defaultValue: '0.0.0.0', help: 'interface to bind', parse: nonEmpty },
+  {
+    key: 'host',
+    env: 'HOST',
+    flag: 'host',
+    placeholder: '<addr>',
+    defaultValue: '0.0.0.0',
+    help: 'interface to bind',
+    parse: nonEmpty,
+  },
   {
     key: 'apiKeys',
     env: 'API_KEYS',
     flag: 'api-keys',
+    placeholder: '<k1,k2>',
     defaultValue: undefined,
     help: 'comma-separated API keys (default: demo, with a warning)',
     parse: list,
@@ -102,6 +115,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'databasePath',
     env: 'DATABASE_PATH',
     flag: 'db',
+    placeholder: '<file>',
     defaultValue: 'taskmock.sqlite',
     help: 'SQLite file, or :memory:',
     parse: nonEmpty,
@@ -110,6 +124,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxWorkspaces',
     env: 'MAX_WORKSPACES',
     flag: 'max-workspaces',
+    placeholder: '<n>',
     defaultValue: '4',
     help: 'existing workspaces per API key',
     parse: integer(1, 1_000_000),
@@ -118,6 +133,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxWorkspaceConnections',
     env: 'MAX_WORKSPACE_CONNECTIONS',
     flag: 'max-workspace-connections',
+    placeholder: '<n>',
     defaultValue: '10',
     help: 'open WebSockets per workspace',
     parse: integer(1, 1_000_000),
@@ -126,6 +142,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxRunningWorkspaceTasks',
     env: 'MAX_RUNNING_WORKSPACE_TASKS',
     flag: 'max-running-workspace-tasks',
+    placeholder: '<n>',
     defaultValue: '6',
     help: 'tasks running at once per workspace',
     parse: integer(1, 1_000_000),
@@ -134,6 +151,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxWorkspaceTasks',
     env: 'MAX_WORKSPACE_TASKS',
     flag: 'max-workspace-tasks',
+    placeholder: '<n>',
     defaultValue: '1000',
     help: 'tasks held per workspace',
     parse: integer(1, 1_000_000),
@@ -142,15 +160,25 @@ export const SETTINGS: readonly Setting[] = [
     key: 'timeScale',
     env: 'TIME_SCALE',
     flag: 'time-scale',
+    placeholder: '<x>',
     defaultValue: '1',
     help: 'divides every duration and delay (10 = ten times faster)',
     parse: positiveNumber,
   },
-  { key: 'seed', env: 'SEED', flag: 'seed', defaultValue: undefined, help: 'makes task durations reproducible', parse: nonEmpty },
+  {
+    key: 'seed',
+    env: 'SEED',
+    flag: 'seed',
+    placeholder: '<text>',
+    defaultValue: undefined,
+    help: 'makes task durations reproducible',
+    parse: nonEmpty,
+  },
   {
     key: 'corsOrigins',
     env: 'CORS_ORIGINS',
     flag: 'cors-origins',
+    placeholder: '<list>',
     defaultValue: '*',
     help: 'allowed browser origins, comma-separated, or *',
     parse: list,
@@ -159,6 +187,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'logLevel',
     env: 'LOG_LEVEL',
     flag: 'log-level',
+    placeholder: '<level>',
     defaultValue: 'info',
     help: 'debug, info, warn, error or silent',
     parse: oneOf('debug', 'info', 'warn', 'error', 'silent'),
@@ -167,6 +196,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'logFormat',
     env: 'LOG_FORMAT',
     flag: 'log-format',
+    placeholder: '<format>',
     defaultValue: 'pretty',
     help: 'pretty or json',
     parse: oneOf('pretty', 'json'),
@@ -177,6 +207,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'stream-resend-ms',
     defaultValue: '1000',
     help: 'resend each watched list every N ms of real time (0 = off)',
+    placeholder: '<ms>',
     parse: integer(0, 3_600_000),
   },
   {
@@ -185,6 +216,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'control',
     defaultValue: 'keys',
     help: '/control routes: keys (each key its own workspaces), admin (X-Admin-Key required) or off (404)',
+    placeholder: '<mode>',
     parse: oneOf('keys', 'admin', 'off'),
   },
   {
@@ -193,17 +225,42 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'admin-key',
     defaultValue: undefined,
     help: 'the admin key, sent as X-Admin-Key (CONTROL=admin needs it)',
+    placeholder: '<key>',
+    parse: nonEmpty,
+  },
+  {
+    key: 'readyFile',
+    env: 'READY_FILE',
+    flag: 'ready-file',
+    defaultValue: undefined,
+    help: 'once listening, write {"url","port","pid"} to this file',
+    placeholder: '<path>',
     parse: nonEmpty,
   },
 ];
 
 export const DEFAULT_API_KEY = 'demo';
 
-const COMMANDS = ['serve', 'healthcheck', 'check'] as const;
+const COMMANDS = ['serve', 'healthcheck', 'check', 'help', 'version'] as const;
 
 export interface ParsedCommandLine {
-  command: 'serve' | 'healthcheck' | 'check' | 'help' | 'version';
+  command: (typeof COMMANDS)[number];
   config: Config;
+}
+
+/** Our own one-line message for what Node's parser refuses, instead of its advice about `--`. */
+function parseArgsProblem(error: unknown): ConfigError {
+  const { code, message } = error as { code?: string; message?: string };
+  const option = /'(?:-\w, )?(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
+  const problem =
+    code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? `unknown option ${option}`
+      : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+        ? /does not take/.test(message ?? '')
+          ? `${option} takes no value`
+          : `${option} needs a value`
+        : (message ?? String(error));
+  return new ConfigError(`${problem} (see taskmock --help)`);
 }
 
 /** Parses argv (without the program name) and the environment into a command and its Config. */
@@ -218,7 +275,7 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
         strict: true,
       });
     } catch (error) {
-      throw new ConfigError(`${(error as Error).message} (see taskmock --help)`);
+      throw parseArgsProblem(error);
     }
   })();
   const [commandWord, ...extra] = parsed.positionals;
@@ -249,24 +306,4 @@ function resolveConfig(flags: Record<string, string | boolean | undefined>, env:
   const usingDefaultKey = config.apiKeys === undefined;
   if (usingDefaultKey) config.apiKeys = [DEFAULT_API_KEY];
   return { ...(config as unknown as Config), usingDefaultKey };
-}
-
-export function helpText(version: string): string {
-  const rows = SETTINGS.map((setting) => {
-    const fallback = setting.defaultValue === undefined ? '' : ` (default ${setting.defaultValue})`;
-    return `  --${setting.flag.padEnd(29)} ${setting.env.padEnd(28)} ${setting.help}${fallback}`;
-  });
-  return [
-    `taskmock ${version}: a mock task-queue backend with a live WebSocket stream`,
-    '',
-    'Usage:',
-    '  taskmock [serve] [options]   start the server (the default command)',
-    '  taskmock healthcheck         exit 0 if a server on the configured host/port answers GET /health',
-    "  taskmock check --db FILE     SQLite's integrity check of a stopped server's database: exit 0 if ok, 1 if not",
-    '  taskmock --help | --version',
-    '',
-    'Options (each also read from the environment variable beside it; the flag wins):',
-    ...rows,
-    '',
-  ].join('\n');
 }
