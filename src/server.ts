@@ -26,6 +26,8 @@ import { createChangeHistory } from './stream/history.ts';
 import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
 import { createWorkspaces } from './domain/workspaces.ts';
+import { createFaults } from './faults/faults.ts';
+import { faultRoutes } from './faults/routes.ts';
 
 export const VERSION: string = packageJson.version;
 
@@ -54,11 +56,13 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const keyRing = createKeyRing(config.apiKeys);
   const databaseHealth = createDatabaseHealth();
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
+  const faults = createFaults({ config, random, db, batch });
   const scheduler = createScheduler({
     store,
     clock,
     random,
     clocks,
+    failureOf: faults.tasks.failureOf,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
     onBroken(ref, reason) {
       databaseHealth.workspaceBroken(ref);
@@ -79,7 +83,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     maxWorkspaceTasks: config.maxWorkspaceTasks,
   });
   // Features that keep per-workspace state (faults) register here to be put back on a reset.
-  const resetHooks: ((ref: WorkspaceRef) => void)[] = [];
+  const resetHooks: ((ref: WorkspaceRef) => void)[] = [faults.clearWorkspaceProfile];
   const control = createControlService({
     store,
     batch,
@@ -101,8 +105,10 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     streamResendMs: config.streamResendMs,
     logger,
     batch,
+    faults: faults.stream,
   });
   const app = createApp({
+    faults: faults.http,
     config,
     service,
     keyRing,
@@ -114,7 +120,12 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       scheduledWorkspaces: scheduler.activeWorkspaces(),
       brokenWorkspaces: databaseHealth.brokenWorkspaces(),
     }),
-    plugins: [controlRoutes({ config, keyRing, control }), stream.plugin, docs({ version: VERSION, config })],
+    plugins: [
+      controlRoutes({ config, keyRing, control }),
+      faultRoutes({ config, keyRing, faults, batch }),
+      stream.plugin,
+      docs({ version: VERSION, config }),
+    ],
   });
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
   batch.onRollback(() => {
@@ -144,6 +155,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     keyRing,
     logger,
     stream,
+    faults,
     /** Stops the scheduler, commits what is pending and closes the database. */
     close(): void {
       scheduler.stop();

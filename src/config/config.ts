@@ -1,6 +1,8 @@
 // Every setting is an environment variable and a command-line flag (the flag wins). Parsing never
 // exits the process: it returns a Config or throws a ConfigError naming the bad setting.
 import { parseArgs } from 'node:util';
+import { FaultProfileError } from '../faults/profile.ts';
+import { type NamedProfile, parseFaultsSetting } from '../faults/presets.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFormat = 'pretty' | 'json';
@@ -25,6 +27,8 @@ export interface Config {
   control: 'keys' | 'admin' | 'off';
   adminKey: string | undefined;
   readyFile: string | undefined;
+  /** The server's fault profile (§11), `none` unless FAULTS says otherwise. */
+  faults: NamedProfile;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +85,15 @@ const list: Parser = (raw, label) => {
     throw new ConfigError(`${label} must be a comma-separated list with no empty entries, got "${raw}"`);
   }
   return [...new Set(items)];
+};
+
+const faultProfile: Parser = (raw, label) => {
+  try {
+    return parseFaultsSetting(raw);
+  } catch (error) {
+    if (error instanceof FaultProfileError) throw new ConfigError(`${label}: ${error.message}`);
+    throw error;
+  }
 };
 
 export const SETTINGS: readonly Setting[] = [
@@ -236,6 +249,15 @@ export const SETTINGS: readonly Setting[] = [
     help: 'once listening, write {"url","port","pid"} to this file',
     placeholder: '<path>',
     parse: nonEmpty,
+  },
+  {
+    key: 'faults',
+    env: 'FAULTS',
+    flag: 'faults',
+    defaultValue: 'none',
+    help: 'fault profile: none, slow, flaky, chaos, inline JSON or @file.json',
+    placeholder: '<profile>',
+    parse: faultProfile,
   },
 ];
 

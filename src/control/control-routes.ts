@@ -15,7 +15,7 @@ import type { ControlService } from './control-service.ts';
 const digest = (value: string) => new Bun.CryptoHasher('sha256').update(value).digest();
 
 /** With CONTROL=admin, a request must also carry X-Admin-Key; compared in constant time. */
-function adminCheck(config: Config): (presented: string | null) => boolean {
+export function adminCheck(config: Config): (presented: string | null) => boolean {
   if (config.control !== 'admin') return () => true;
   const expected = digest(config.adminKey ?? '');
   return (presented) => presented !== null && timingSafeEqual(digest(presented), expected);

@@ -4,7 +4,8 @@
 export const TASK_TYPES = ['gx.tiny', 'gx.micro', 'gx.small', 'gx.medium', 'gx.large', 'gx.heavy'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
-export const TASK_STATUSES = ['queued', 'running', 'completed'] as const;
+/** `failed` appears only where a fault profile sets tasks.failRate (§11). */
+export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Upper bound (exclusive) of a task's run time at TIME_SCALE 1, in milliseconds. */
@@ -39,6 +40,8 @@ export interface Task {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** Why a `failed` task failed; present on failed tasks only. */
+  failure?: string;
 }
 
 /** A workspace belongs to one API key; only the key's hash is ever kept. */

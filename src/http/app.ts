@@ -11,6 +11,7 @@ import { requestLog } from './request-log.ts';
 import { taskRoutes } from './task-routes.ts';
 import { systemRoutes, type LiveCounts } from './system-routes.ts';
 import type { TaskService } from '../domain/tasks.ts';
+import type { HttpFaults } from '../faults/http-faults.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -20,6 +21,8 @@ export interface AppDependencies {
   startedAt: Date;
   liveCounts: () => LiveCounts;
   version: string;
+  /** The fault layer around the task routes (§11). */
+  faults?: HttpFaults;
   /** Extra features (the live stream, the docs) mounted after the REST routes. */
   plugins?: readonly Elysia<any, any, any, any, any, any, any>[];
 }
@@ -32,6 +35,8 @@ export function createApp(deps: AppDependencies) {
     service: deps.service,
     logger: deps.logger,
     corsOpenToAll: deps.config.corsOrigins.includes('*'),
+    // A workspace under HTTP faults is answered by Elysia's route, where the fault layer sits.
+    needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
     fallback: (request) => app.fetch(request),
   });
   let app = new Elysia({ name: 'taskmock', serve: { routes: { '/tasks': { GET: fastList } } } })

@@ -19,6 +19,9 @@ import {
   WorkspaceQuery,
 } from './schemas.ts';
 import type { TaskService } from '../domain/tasks.ts';
+import type { HttpFaults } from '../faults/http-faults.ts';
+import type { WorkspaceFaults } from '../faults/resolver.ts';
+import type { WorkspaceRef } from '../domain/model.ts';
 import type { ListedSnapshot } from '../storage/snapshots.ts';
 import { blockingRead, noneMatchHits } from './versioned-reads.ts';
 
@@ -58,24 +61,52 @@ const noContent = () => t.Void({ description: 'No content' });
 const DOCS = { tags: ['tasks'], security: API_KEY_SECURITY };
 const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 
-export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing: KeyRing }) {
+interface ListRequest {
+  workspace: WorkspaceRef;
+  set: unknown;
+  query: Record<string, string | undefined>;
+  request: Request;
+  server: { timeout(request: Request, seconds: number): void } | null;
+}
+
+/** GET /tasks: the list now, or once it changes (blocking read). */
+function answerList(service: TaskService, { workspace, set, query, request, server }: ListRequest): Response | Promise<Response> {
+  const answer = (listed: ListedSnapshot) => listResponse(set as { headers: SetHeaders }, request, listed);
+  const blocking = blockingRead(query);
+  if (blocking) {
+    server?.timeout(request, Math.ceil(blocking.waitMs / 1000) + BLOCKING_READ_SLACK_S);
+    return service.listedAfter(workspace, blocking.index, blocking.waitMs).then(answer);
+  }
+  const listed = service.listed(workspace);
+  return listed instanceof Promise ? listed.then(answer) : answer(listed);
+}
+
+export interface TaskRouteDependencies {
+  service: TaskService;
+  keyRing: KeyRing;
+  /** The fault layer (§11); without it nothing is ever faulted. */
+  faults?: HttpFaults;
+}
+
+export function taskRoutes({ service, keyRing, faults }: TaskRouteDependencies) {
+  // Faults are drawn only for requests that reach a handler: a request refused for its key,
+  // workspace id or body is the client's own bug, answered at once and never hidden by a fault.
+  const faulted = <T>(fault: WorkspaceFaults, request: Request, set: unknown, run: () => T | Promise<T>) =>
+    faults!.around(fault, { request, set: set as { headers: SetHeaders } }, run);
   return new Elysia({ name: 'taskmock/tasks' })
     .derive(({ query, request, body }) => {
       const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url);
       if (body instanceof RejectedBody) throw body.error;
-      return { workspace };
+      // One boolean test while no profile is in force anywhere (faults/resolver.ts).
+      const fault = faults ? faults.forRequest(workspace) : null;
+      return { workspace, fault };
     })
     .get(
       '/tasks',
-      ({ workspace, set, query, request, server }): Response | Promise<Response> => {
-        const answer = (listed: ListedSnapshot) => listResponse(set as { headers: SetHeaders }, request, listed);
-        const blocking = blockingRead(query);
-        if (blocking) {
-          server?.timeout(request, Math.ceil(blocking.waitMs / 1000) + BLOCKING_READ_SLACK_S);
-          return service.listedAfter(workspace, blocking.index, blocking.waitMs).then(answer);
-        }
-        const listed = service.listed(workspace);
-        return listed instanceof Promise ? listed.then(answer) : answer(listed);
+      ({ workspace, fault, set, query, request, server }): Response | Promise<Response> => {
+        const list: ListRequest = { workspace, set, query, request, server };
+        if (fault) return faulted(fault, request, set, () => answerList(service, list));
+        return answerList(service, list);
       },
       {
         query: TaskListQuery,
@@ -103,8 +134,9 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
     )
     .post(
       '/tasks',
-      async ({ workspace, body }) => {
-        return { task: await service.create(workspace, body) };
+      ({ workspace, body, fault, request, set }) => {
+        const create = async () => ({ task: await service.create(workspace, body) });
+        return fault ? faulted(fault, request, set, create) : create();
       },
       {
         parse: parseCreateBody,
@@ -132,9 +164,12 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
     )
     .post(
       '/tasks/flush',
-      async ({ workspace, set }) => {
-        await service.flush(workspace);
-        set.status = 204;
+      ({ workspace, fault, request, set }) => {
+        const flush = async () => {
+          await service.flush(workspace);
+          set.status = 204;
+        };
+        return fault ? faulted(fault, request, set, flush) : flush();
       },
       {
         query: WorkspaceQuery,
@@ -149,9 +184,12 @@ export function taskRoutes({ service, keyRing }: { service: TaskService; keyRing
     )
     .delete(
       '/tasks/:id',
-      async ({ workspace, params, set }) => {
-        await service.delete(workspace, Number(params.id));
-        set.status = 204;
+      ({ workspace, params, fault, request, set }) => {
+        const remove = async () => {
+          await service.delete(workspace, Number(params.id));
+          set.status = 204;
+        };
+        return fault ? faulted(fault, request, set, remove) : remove();
       },
       {
         query: WorkspaceQuery,

@@ -6,7 +6,7 @@ import { DueQueue } from './due-queue.ts';
 import { createTimerLoop } from './timer-loop.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
-import type { Store, WorkspaceProgress } from '../storage/store.ts';
+import type { FailureOf, Store, WorkspaceProgress } from '../storage/store.ts';
 import { nextDueAt, startAt, type StartRules } from './start-rule.ts';
 import type { WorkspaceClocks } from './workspace-clocks.ts';
 
@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   /** Each workspace's own time: the plan is made in it, the one timer armed in real time. */
   clocks: WorkspaceClocks;
   maxRunningPerWorkspace: number;
+  /** Which of a workspace's tasks end `failed` (the fault layer's tasks.failRate); null: none. */
+  failureOf?: (ref: WorkspaceRef) => FailureOf | null;
   /**
    * A workspace the scheduler gave up on: its database rows threw or disagree with each other.
    * It is no longer planned (the others go on); the server reports that the database needs attention.
@@ -82,7 +84,7 @@ export function createScheduler(options: SchedulerOptions) {
       const start = startAt(now, before, lastStart(key, ref), rules(ref), (id) => random(`${key}/${id}`));
       if (start) lastStartedAt.set(key, start.startedAt);
       return start;
-    });
+    }, options.failureOf?.(ref) ?? null);
     plan(key, ref, progress);
     return changed;
   };

@@ -79,6 +79,36 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE workspaces ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE workspaces ADD COLUMN clock_paused_at INTEGER;
    ALTER TABLE workspaces ADD COLUMN time_scale REAL;`,
+  // 5: a workspace's own fault profile (SPEC §11), set with PUT /control/faults; kept apart from
+  // the workspaces table so that resetting a workspace's tasks and ids leaves it to its own route.
+  `CREATE TABLE workspace_faults (
+     key_hash TEXT NOT NULL,
+     workspace_id TEXT NOT NULL,
+     preset TEXT,
+     profile TEXT NOT NULL,
+     PRIMARY KEY (key_hash, workspace_id)
+   ) WITHOUT ROWID;`,
+  // 6: tasks can end failed, with a failure message (SPEC §11, tasks.failRate). SQLite cannot
+  // change a CHECK constraint, so the table is rebuilt; the partial index of unfinished tasks now
+  // leaves out both ends (its condition is repeated by the store's INDEXED BY queries).
+  `CREATE TABLE tasks_v6 (
+     ws INTEGER NOT NULL,
+     id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     type TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     ends_at INTEGER,
+     completed_at INTEGER,
+     failure TEXT
+   );
+   INSERT INTO tasks_v6 (ws, id, name, type, status, created_at, started_at, ends_at, completed_at)
+     SELECT ws, id, name, type, status, created_at, started_at, ends_at, completed_at FROM tasks ORDER BY ws, id;
+   DROP TABLE tasks;
+   ALTER TABLE tasks_v6 RENAME TO tasks;
+   CREATE UNIQUE INDEX tasks_by_workspace ON tasks (ws, id);
+   CREATE INDEX tasks_unfinished ON tasks (ws, status, id) WHERE status NOT IN ('completed', 'failed');`,
 ];
 
 export function openDatabase(path: string): Database {

@@ -11,6 +11,8 @@ export interface TaskRow {
   created_at: number;
   started_at: number | null;
   completed_at: number | null;
+  /** Set only on a `failed` task (§11). */
+  failure?: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -24,11 +26,13 @@ export function toTask(row: TaskRow): Task {
     createdAt: new Date(row.created_at).toISOString(),
     startedAt: iso(row.started_at),
     completedAt: iso(row.completed_at),
+    // Only a failed task carries the field: clients of the original never see it.
+    ...(row.status === 'failed' ? { failure: row.failure ?? 'failed' } : {}),
   };
 }
 
 /** The columns a Task is made of (toTask), as listed and as returned by a write. */
-const TASK_COLUMNS = 'id, name, type, status, created_at, started_at, completed_at';
+const TASK_COLUMNS = 'id, name, type, status, created_at, started_at, completed_at, failure';
 
 /** The statements' text, exported so tests can ask SQLite how it plans the very same queries. */
 export const SQL = {
@@ -41,22 +45,27 @@ export const SQL = {
   listTasks: `SELECT ${TASK_COLUMNS} FROM tasks WHERE ws = ?1 ORDER BY id`,
   countTasks: 'SELECT count(*) AS n FROM tasks WHERE ws = ?1',
   deleteQueued: `DELETE FROM tasks WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING id`,
-  flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed') RETURNING id`,
+  flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed', 'failed') RETURNING id`,
   workspaceIdsWithTasks: `SELECT workspace_id FROM workspaces w
        WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
   unfinishedWorkspaces: `SELECT key_hash, workspace_id FROM workspaces w
-       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_unfinished WHERE t.ws = w.ws AND t.status != 'completed')`,
+       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_unfinished WHERE t.ws = w.ws AND t.status IN ('queued', 'running'))`,
   // runningSummary and firstQueued ask the partial index of unfinished tasks, or SQLite scans the
-  // whole workspace (it prefers the (ws, id) index without statistics). `status != 'completed'`
-  // repeats the index's condition because the planner does not infer it from `status = 'running'`.
+  // whole workspace (it prefers the (ws, id) index without statistics). `status IN ('queued',
+  // 'running')` repeats the index's condition: the planner does not infer it from `status = 'running'`.
   runningSummary: `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'running' AND status != 'completed'`,
+       WHERE ws = ?1 AND status = 'running' AND status IN ('queued', 'running')`,
   firstQueued: `SELECT id, type, created_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'queued' AND status != 'completed' ORDER BY id LIMIT 1`,
+       WHERE ws = ?1 AND status = 'queued' AND status IN ('queued', 'running') ORDER BY id LIMIT 1`,
   lastStartedAt: 'SELECT max(started_at) AS last FROM tasks WHERE ws = ?1',
   completeDue: `UPDATE tasks SET status = 'completed', completed_at = ends_at
        WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 RETURNING ${TASK_COLUMNS}`,
+  /** Running tasks due by ?2, for a workspace where some of them may fail (§11). */
+  dueRunning: `SELECT id FROM tasks INDEXED BY tasks_unfinished
+       WHERE ws = ?1 AND status = 'running' AND status IN ('queued', 'running') AND ends_at <= ?2 ORDER BY id`,
+  failTask: `UPDATE tasks SET status = 'failed', completed_at = ends_at, failure = ?3
+       WHERE ws = ?1 AND id = ?2 AND status = 'running' RETURNING ${TASK_COLUMNS}`,
   startTask: `UPDATE tasks SET status = 'running', started_at = ?3, ends_at = ?4
        WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING ${TASK_COLUMNS}`,
   // The workspace's version (SPEC §12): one more for every committed change, never lowered. A
@@ -94,6 +103,8 @@ export function prepareStatements(db: Database) {
     lastStartedAt: db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
     completeDue: db.query<TaskRow, [number, number]>(SQL.completeDue),
     startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
+    dueRunning: db.query<{ id: number }, [number, number]>(SQL.dueRunning),
+    failTask: db.query<TaskRow, [number, number, string]>(SQL.failTask),
     bumpVersion: db.query<{ version: number }, [number]>(SQL.bumpVersion),
     readVersion: db.query<{ version: number }, [number]>(SQL.readVersion),
     clockOf: db.query<{ clock_offset_ms: number; clock_paused_at: number | null; time_scale: number | null }, [string, string]>(

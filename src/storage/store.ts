@@ -16,7 +16,7 @@ import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/ch
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { createControlWrites } from './control-writes.ts';
-import { prepareStatements, toTask } from './statements.ts';
+import { prepareStatements, toTask, type TaskRow } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
 import { createWorkspaceIds } from './workspace-ids.ts';
 
@@ -32,6 +32,9 @@ export interface TaskStart {
   startedAt: number;
   endsAt: number;
 }
+
+/** For a task ending now: its failure message when it is to end `failed` (§11), else null. */
+export type FailureOf = (taskId: number) => string | null;
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -81,8 +84,19 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     return ws === undefined ? { running: 0, nextEndAt: null, firstQueued: null } : progressOf(ws);
   };
 
+  /** Ends the due tasks `failureOf` picks as failed; the rest are left for completeDue. */
+  const failDue = (ws: number, now: number, failureOf: FailureOf): TaskRow[] => {
+    const failed: TaskRow[] = [];
+    for (const { id } of statements.dueRunning.all(ws, now)) {
+      const failure = failureOf(id);
+      const row = failure === null ? null : statements.failTask.get(ws, id, failure);
+      if (row) failed.push(row);
+    }
+    return failed;
+  };
+
   /**
-   * Completes every running task due by `now`, then asks `planStart` (given the progress after
+   * Completes (or, where `failureOf` says so, fails) every running task due by `now`, then asks `planStart` (given the progress after
    * those completions) whether to start a task. Returns the progress after the change and whether
    * anything changed.
    */
@@ -90,11 +104,13 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     ref: WorkspaceRef,
     now: number,
     planStart: (progress: WorkspaceProgress) => TaskStart | null,
+    failureOf: FailureOf | null = null,
   ): { changed: boolean; progress: WorkspaceProgress } {
     const ws = ids.find(ref);
     if (ws === undefined) return { changed: false, progress: progress(ref) };
     return batch.write(() => {
-      const updated = statements.completeDue.all(ws, now);
+      const failed = failureOf === null ? [] : failDue(ws, now, failureOf);
+      const updated = failed.length === 0 ? statements.completeDue.all(ws, now) : [...failed, ...statements.completeDue.all(ws, now)];
       const before = progressOf(ws);
       const start = planStart(before);
       const started = start && statements.startTask.get(ws, start.id, start.startedAt, start.endsAt);

@@ -35,6 +35,14 @@ export interface Topic {
   /** The list format's topic (the original one). */
   name: string;
   formats: Record<StreamFormat, number>;
+  /** Sockets under a fault delay (§11): not subscribed, each sent every message by itself. */
+  delayed?: Set<{ send(message: string): void }>;
+}
+
+/** One `publish` to the topic's subscribers, and each delayed socket sent its own copy. */
+export function publishTo(server: Server<unknown>, topic: Topic, message: string): void {
+  server.publish(topic.name, message, false);
+  if (topic.delayed) for (const socket of topic.delayed) socket.send(message);
 }
 
 export function workspaceTopic(ref: WorkspaceRef): string {
@@ -75,7 +83,7 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
     // Bun is told nothing about workspaces nobody watches (the last socket may have just closed).
     if (!topic) return;
     const { ref, formats } = topic;
-    if (formats.list > 0) live.publish(topic.name, snapshots.tasksJson(ref), false);
+    if (formats.list > 0) publishTo(live, topic, snapshots.tasksJson(ref));
     if (formats.envelope > 0) live.publish(formatTopic(ref, 'envelope'), snapshots.envelope(ref), false);
     if (formats.patch > 0 && patch) {
       live.publish(formatTopic(ref, 'patch'), patchMessage(patch.from, patch.version, patch.changes.values()), false);

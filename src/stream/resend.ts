@@ -13,7 +13,7 @@
 import type { Server } from 'bun';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
-import type { Topic } from './publisher.ts';
+import { publishTo, type Topic } from './publisher.ts';
 
 type IntervalHandle = ReturnType<typeof setInterval>;
 
@@ -40,7 +40,7 @@ export function createResender(options: ResendOptions) {
     }
     waitingForCommit = false;
     if (!server) return;
-    for (const topic of listTopics()) server.publish(topic.name, snapshots.tasksJson(topic.ref), false);
+    for (const topic of listTopics()) publishTo(server, topic, snapshots.tasksJson(topic.ref));
   }
 
   function stop(): void {

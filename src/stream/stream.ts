@@ -17,6 +17,7 @@ import { createAdmission, type Slot } from './admission.ts';
 import type { ChangeHistory } from './history.ts';
 import { createPublisher, workspaceTopic, type Topic } from './publisher.ts';
 import { createResender } from './resend.ts';
+import type { SocketFaults, StreamFaults } from '../faults/stream-faults.ts';
 
 /** Close code sent to every socket when the server shuts down ("going away"). */
 export const GOING_AWAY = 1001;
@@ -43,6 +44,8 @@ export const SOCKET_LIMITS = {
 /** What each socket carries: its slot, and the event functions Elysia's dispatcher calls. */
 interface StreamData {
   slot: Slot;
+  /** The faults this socket lives under (§11); null on the plain pub/sub path. */
+  faults: SocketFaults | null;
   open(ws: ServerWebSocket<StreamData>): void;
   close(ws: ServerWebSocket<StreamData>, code: number): void;
   message(): void;
@@ -53,6 +56,12 @@ type Socket = ServerWebSocket<StreamData>;
 /** A watched workspace: its topic and its open sockets; present only while it has one. */
 interface WatchedTopic extends Topic {
   sockets: Set<Socket>;
+}
+
+/** Sends `message` to a socket, through its fault delay when it has one. */
+function sendTo(ws: Socket, message: string): void {
+  if (ws.data.faults?.delayed) ws.data.faults.send(message);
+  else ws.send(message);
 }
 
 export interface LiveStreamOptions {
@@ -66,6 +75,8 @@ export interface LiveStreamOptions {
   /** The tick of SPEC §3 (resend.ts); 0 turns it off. */
   streamResendMs: number;
   logger: Logger;
+  /** The fault layer (§11); without it no socket is ever faulted. */
+  faults?: StreamFaults;
 }
 
 const watchedTopic = (ref: WorkspaceRef): WatchedTopic => ({
@@ -112,17 +123,21 @@ export function createLiveStream(options: LiveStreamOptions) {
     slot.ref = topic.ref;
     const ref = slot.ref;
     logger.debug('stream open', { workspace: ref.workspaceId, subscribers: topic.sockets.size, format: slot.request.format });
+    ws.data.faults?.opened(ws);
     // Versions must never repeat nor skip: the publisher sends the first message in its flush.
+    // (Fault delays apply to list sockets; envelope and patch sockets keep their shared topics.)
     if (slot.request.format !== 'list') {
       publisher.joinVersioned(ws, ref, slot.request);
       return;
     }
     // Subscribe before sending: once the client holds the list it cannot miss a later change.
-    ws.subscribe(topic.name);
+    // A socket with delayed messages is sent each one by the publisher instead (faults/stream-faults.ts).
+    if (ws.data.faults?.delayed) (topic.delayed ??= new Set()).add(ws.data.faults);
+    else ws.subscribe(topic.name);
     // Read once this turn's writes have settled: a client never holds what a crash could undo,
     // and a failed commit (rolled back) still leaves it the list as it now stands.
     batch.afterSettle(() => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(snapshots.tasksJson(ref));
+      if (ws.readyState === WebSocket.OPEN) sendTo(ws, snapshots.tasksJson(ref));
     });
   }
 
@@ -131,6 +146,10 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Bun calls close for every ending, clean or not (1006 when the peer just vanished).
     const key = workspaceKey(slot.ref);
     const topic = topics.get(key);
+    if (ws.data.faults) {
+      ws.data.faults.closed();
+      topic?.delayed?.delete(ws.data.faults);
+    }
     if (topic?.sockets.delete(ws)) {
       topic.formats[slot.request.format]--;
       if (topic.sockets.size === 0) topics.delete(key);
@@ -156,10 +175,18 @@ export function createLiveStream(options: LiveStreamOptions) {
 
   const plugin = new Elysia({ name: 'taskmock/stream' }).get(
     STREAM_PATH,
-    ({ query, headers, request, server }) => {
+    ({ query, headers, request, server, set }) => {
       if (closing) throw errors.shuttingDown();
       const slot = admission.admit(query, headers, request.url);
-      const data: StreamData = { slot, ...events };
+      const data: StreamData = { slot, faults: null, ...events };
+      if (options.faults) {
+        try {
+          data.faults = options.faults.forUpgrade(slot.ref, request, set as { headers: Record<string, string> });
+        } catch (refused) {
+          admission.release(slot);
+          throw refused;
+        }
+      }
       if (server?.upgrade(request, { data })) return undefined;
       // Not reached with a valid handshake; never keep a slot for a socket that does not exist.
       admission.release(slot);
@@ -199,7 +226,12 @@ export function createLiveStream(options: LiveStreamOptions) {
       const check = () => openCount() === 0 && resolve();
       closed.add(check);
       const timer = setTimeout(resolve, waitMs);
-      for (const topic of [...topics.values()]) for (const ws of [...topic.sockets]) ws.close(code, 'server shutting down');
+      for (const topic of [...topics.values()]) {
+        for (const ws of [...topic.sockets]) {
+          ws.data.faults?.flushNow();
+          ws.close(code, 'server shutting down');
+        }
+      }
       check();
       return promise.finally(() => {
         clearTimeout(timer);

@@ -1,0 +1,84 @@
+// The fault layer of one taskmock (§11): the profile resolver, the HTTP and stream effects, the
+// workspaces' own profiles (stored) and the event feed the journal subscribes to. The domain
+// never sees any of it.
+import type { Database } from 'bun:sqlite';
+import type { Config } from '../config/config.ts';
+import { ApiError } from '../domain/errors.ts';
+import type { WorkspaceRef } from '../domain/model.ts';
+import type { RandomSource } from '../domain/random.ts';
+import type { CommitBatch } from '../storage/commit-batch.ts';
+import { createFaultEvents } from './events.ts';
+import { createFaultStore } from './fault-store.ts';
+import { createHttpFaults } from './http-faults.ts';
+import type { NamedProfile } from './presets.ts';
+import { createFaultResolver, type KeyProfileLookup } from './resolver.ts';
+import { createStreamFaults } from './stream-faults.ts';
+import { createTaskFaults } from './task-faults.ts';
+
+/** A key may give at most this many of its workspaces a profile of their own. */
+export const MAX_WORKSPACE_PROFILES_PER_KEY = 1_000;
+
+export const tooManyProfiles = () =>
+  new ApiError(429, 'too_many_fault_profiles', `at most ${MAX_WORKSPACE_PROFILES_PER_KEY} workspaces of a key can have their own faults`);
+
+export interface FaultsOptions {
+  config: Pick<Config, 'faults'>;
+  random: RandomSource;
+  db: Database;
+  batch: CommitBatch;
+  keyProfile?: KeyProfileLookup;
+}
+
+export type Faults = ReturnType<typeof createFaults>;
+
+export function createFaults({ config, random, db, batch, keyProfile }: FaultsOptions) {
+  const events = createFaultEvents();
+  const resolver = createFaultResolver({ server: config.faults, random, keyProfile });
+  const store = createFaultStore(db, batch);
+  const ownByKey = new Map<string, Set<string>>();
+
+  function remember(ref: WorkspaceRef, named: NamedProfile | null): void {
+    resolver.setWorkspaceProfile(ref, named);
+    let ids = ownByKey.get(ref.keyHash);
+    if (named) {
+      if (!ids) ownByKey.set(ref.keyHash, (ids = new Set()));
+      ids.add(ref.workspaceId);
+    } else {
+      ids?.delete(ref.workspaceId);
+      if (ids?.size === 0) ownByKey.delete(ref.keyHash);
+    }
+  }
+  for (const { ref, named } of store.load()) remember(ref, named);
+
+  return {
+    resolver,
+    /** Subscribe to every injected fault (the journal does); returns the unsubscribe function. */
+    onFault: events.onFault,
+    http: createHttpFaults({ resolver, events }),
+    stream: createStreamFaults({ resolver, events }),
+    tasks: createTaskFaults({ resolver, events }),
+
+    /** Gives the workspace a profile of its own (stored), in place of its key's or the server's. */
+    setWorkspaceProfile(ref: WorkspaceRef, named: NamedProfile): void {
+      const ids = ownByKey.get(ref.keyHash);
+      if (!ids?.has(ref.workspaceId) && (ids?.size ?? 0) >= MAX_WORKSPACE_PROFILES_PER_KEY) throw tooManyProfiles();
+      store.save(ref, named);
+      remember(ref, named);
+    },
+
+    /** Back to the key's or the server's profile (what POST /control/reset does). */
+    clearWorkspaceProfile(ref: WorkspaceRef): void {
+      if (!ownByKey.get(ref.keyHash)?.has(ref.workspaceId)) return;
+      store.remove(ref);
+      remember(ref, null);
+    },
+
+    /** Every workspace of the key back to the key's or the server's profile (`?scope=key` reset). */
+    clearKeyProfiles(keyHash: string): void {
+      const ids = ownByKey.get(keyHash);
+      if (!ids) return;
+      store.removeOfKey(keyHash);
+      for (const workspaceId of [...ids]) remember({ keyHash, workspaceId }, null);
+    },
+  };
+}

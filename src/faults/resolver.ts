@@ -1,0 +1,123 @@
+// Which fault profile is in force for a workspace, most specific first: the workspace's own (set
+// with PUT /control/faults), its key's (hosted mode, §13), the server's (FAULTS). With no profile
+// anywhere, `faultsFor` is one boolean test: the hot path pays nothing.
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import type { RandomSource } from '../domain/random.ts';
+import type { NamedProfile } from './presets.ts';
+import { type FaultProfile, isInert } from './profile.ts';
+
+export type FaultScope = 'workspace' | 'key' | 'server';
+
+/** The profile a workspace is under, and where it came from (what GET /control/faults reads). */
+export interface ProfileInForce extends NamedProfile {
+  scope: FaultScope;
+}
+
+/** A key's own profile, looked up by its hash (hosted mode plugs this in), or undefined. */
+export type KeyProfileLookup = (keyHash: string) => NamedProfile | undefined;
+
+/**
+ * The faults of one workspace under one profile: the profile, and its draws. Each draw is a pure
+ * function of (seed, workspace, kind, sequence number), so with SEED the same requests meet the
+ * same faults whatever the timing; without it they come from Math.random().
+ */
+export interface WorkspaceFaults {
+  readonly ref: WorkspaceRef;
+  readonly profile: FaultProfile;
+  readonly scope: FaultScope;
+  /** True when HTTP answers can be faulted (latency, errors, resets). */
+  readonly http: boolean;
+  /** The next request's sequence number in this workspace (0, 1, 2, …). */
+  nextRequest(): number;
+  /** The next upgrade's sequence number in this workspace. */
+  nextUpgrade(): number;
+  /** A number in [0, 1) for the draw `kind` of sequence number `n` (and `part` within it). */
+  draw(kind: string, n: number, part?: number): number;
+}
+
+export interface FaultResolverOptions {
+  server: NamedProfile;
+  random: RandomSource;
+  keyProfile?: KeyProfileLookup;
+}
+
+export type FaultResolver = ReturnType<typeof createFaultResolver>;
+
+function hasHttpFaults(profile: FaultProfile): boolean {
+  return (profile.latencyMs?.[1] ?? 0) > 0 || (profile.errorRate ?? 0) > 0 || (profile.resetRate ?? 0) > 0;
+}
+
+export function createFaultResolver(options: FaultResolverOptions) {
+  const { server, random } = options;
+  let keyProfile = options.keyProfile;
+  const ownProfiles = new Map<string, NamedProfile>();
+  /** Draw state per workspace, made when a workspace first meets a profile; dropped when it changes. */
+  const states = new Map<string, { source: NamedProfile; faults: WorkspaceFaults }>();
+  const serverFaults = !isInert(server.profile);
+  let anyFaults = serverFaults || keyProfile !== undefined;
+
+  function resolve(ref: WorkspaceRef, key: string): { scope: FaultScope; named: NamedProfile } {
+    const own = ownProfiles.get(key);
+    if (own) return { scope: 'workspace', named: own };
+    const ofKey = keyProfile?.(ref.keyHash);
+    if (ofKey) return { scope: 'key', named: ofKey };
+    return { scope: 'server', named: server };
+  }
+
+  function stateFor(ref: WorkspaceRef, key: string, scope: FaultScope, named: NamedProfile): WorkspaceFaults {
+    const cached = states.get(key);
+    if (cached && cached.source === named) return cached.faults;
+    let requests = 0;
+    let upgrades = 0;
+    const prefix = `fault/${ref.keyHash}/${ref.workspaceId}/`;
+    const faults: WorkspaceFaults = {
+      ref,
+      profile: named.profile,
+      scope,
+      http: hasHttpFaults(named.profile),
+      nextRequest: () => requests++,
+      nextUpgrade: () => upgrades++,
+      draw: (kind, n, part = 0) => random(`${prefix}${kind}/${n}/${part}`),
+    };
+    states.set(key, { source: named, faults });
+    return faults;
+  }
+
+  return {
+    /** The profile in force for the workspace, and its scope. */
+    inForce(ref: WorkspaceRef): ProfileInForce {
+      const { scope, named } = resolve(ref, workspaceKey(ref));
+      return { scope, ...named };
+    },
+
+    /** The workspace's faults, or null when the profile in force asks for none. */
+    faultsFor(ref: WorkspaceRef): WorkspaceFaults | null {
+      if (!anyFaults) return null;
+      const key = workspaceKey(ref);
+      const { scope, named } = resolve(ref, key);
+      return isInert(named.profile) ? null : stateFor(ref, key, scope, named);
+    },
+
+    /**
+     * Sets (or with null clears) the workspace's own profile. Its draws start again from sequence
+     * number 0, so a test that sets a profile and then replays its requests meets the same faults.
+     */
+    setWorkspaceProfile(ref: WorkspaceRef, named: NamedProfile | null): void {
+      const key = workspaceKey(ref);
+      if (named) ownProfiles.set(key, named);
+      else ownProfiles.delete(key);
+      states.delete(key);
+      anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
+    },
+
+    /** Hosted mode: looks keys' profiles up from now on (undefined: keys have none). */
+    setKeyProfileLookup(lookup: KeyProfileLookup | undefined): void {
+      keyProfile = lookup;
+      states.clear();
+      anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
+    },
+
+    /** Workspaces with a profile of their own (for tests and the admin page). */
+    ownProfileCount: (): number => ownProfiles.size,
+  };
+}
