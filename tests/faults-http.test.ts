@@ -51,7 +51,8 @@ describe('errorRate', () => {
     expect(flush.status).toBe(503);
     // Reads are faulted too; PUT none for this workspace to see the list as it is: empty.
     await fetch(`${url}/control/faults?api_key=demo`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"preset":"none"}' });
-    expect(await (await fetch(`${url}/tasks?api_key=demo`)).json()).toEqual({ tasks: [] });
+    // Version 0: nothing was ever committed in this workspace.
+    expect(await (await fetch(`${url}/tasks?api_key=demo`)).json()).toEqual({ tasks: [], version: 0 });
   });
 
   test('latency and an error together are both named; a 500 has no Retry-After', async () => {

@@ -50,20 +50,21 @@ export const SQL = {
        WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
   unfinishedWorkspaces: `SELECT key_hash, workspace_id FROM workspaces w
-       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_unfinished WHERE t.ws = w.ws AND t.status IN ('queued', 'running'))`,
+       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_unfinished WHERE t.ws = w.ws AND t.status NOT IN ('completed', 'failed'))`,
   // runningSummary and firstQueued ask the partial index of unfinished tasks, or SQLite scans the
-  // whole workspace (it prefers the (ws, id) index without statistics). `status IN ('queued',
-  // 'running')` repeats the index's condition: the planner does not infer it from `status = 'running'`.
+  // whole workspace (it prefers the (ws, id) index without statistics). `status NOT IN
+  // ('completed', 'failed')` repeats the index's condition: the planner does not infer it from
+  // `status = 'running'`.
   runningSummary: `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'running' AND status IN ('queued', 'running')`,
+       WHERE ws = ?1 AND status = 'running' AND status NOT IN ('completed', 'failed')`,
   firstQueued: `SELECT id, type, created_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'queued' AND status IN ('queued', 'running') ORDER BY id LIMIT 1`,
+       WHERE ws = ?1 AND status = 'queued' AND status NOT IN ('completed', 'failed') ORDER BY id LIMIT 1`,
   lastStartedAt: 'SELECT max(started_at) AS last FROM tasks WHERE ws = ?1',
   completeDue: `UPDATE tasks SET status = 'completed', completed_at = ends_at
        WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 RETURNING ${TASK_COLUMNS}`,
   /** Running tasks due by ?2, for a workspace where some of them may fail (§11). */
   dueRunning: `SELECT id FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'running' AND status IN ('queued', 'running') AND ends_at <= ?2 ORDER BY id`,
+       WHERE ws = ?1 AND status = 'running' AND status NOT IN ('completed', 'failed') AND ends_at <= ?2 ORDER BY id`,
   failTask: `UPDATE tasks SET status = 'failed', completed_at = ends_at, failure = ?3
        WHERE ws = ?1 AND id = ?2 AND status = 'running' RETURNING ${TASK_COLUMNS}`,
   startTask: `UPDATE tasks SET status = 'running', started_at = ?3, ends_at = ?4
