@@ -73,6 +73,22 @@ describe('/control/faults', () => {
     }
   });
 
+  test('POST /control/reset puts the workspace back on the server default; CONTROL=off hides the routes', async () => {
+    const taskmock = testTaskmock(['--faults', 'slow']);
+    const off = testTaskmock(['--control', 'off']);
+    try {
+      await taskmock.request('PUT', '/control/faults?api_key=demo', { body: { preset: 'chaos' } });
+      expect((await json(taskmock.request('GET', '/control/faults?api_key=demo'))).preset).toBe('chaos');
+      expect((await taskmock.request('POST', '/control/reset?api_key=demo')).status).toBe(204);
+      expect(await json(taskmock.request('GET', '/control/faults?api_key=demo'))).toMatchObject({ scope: 'server', preset: 'slow' });
+      expect((await off.request('GET', '/control/faults?api_key=demo')).status).toBe(404);
+      expect((await off.request('PUT', '/control/faults?api_key=demo', { body: { preset: 'chaos' } })).status).toBe(404);
+    } finally {
+      taskmock.close();
+      off.close();
+    }
+  });
+
   test("a workspace's profile is stored: it is still in force after a restart", async () => {
     const dir = tempDir();
     const flags = ['--db', join(dir.path, 'faults.sqlite')];
