@@ -208,7 +208,15 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
 
     const info = await adminRequest('GET', '/admin/keys/ada');
     expect([info.instance, info.result.status]).toEqual([ada, 200]);
-    for (const path of ['/admin/keys/ada/journal', '/admin/keys/ada/report', '/admin/keys/ada/report.html']) {
+    const journal = await adminRequest('GET', '/admin/keys/ada/journal');
+    expect([journal.instance, journal.result.status]).toEqual([ada, 200]);
+    const events = (await journal.result.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const creates = events.filter((event) => event.kind === 'request' && event.method === 'POST' && event.path === '/tasks');
+    expect(creates).toHaveLength(SOURCES.length); // every create, whichever way the key came, on one instance
+    for (const path of ['/admin/keys/ada/report', '/admin/keys/ada/report.html']) {
       expect((await adminRequest('GET', path)).instance).toBe(ada);
     }
     const revoke = await adminRequest('DELETE', '/admin/keys/ada');
