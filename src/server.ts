@@ -22,6 +22,7 @@ import { createCommitBatch } from './storage/commit-batch.ts';
 import { createDatabaseHealth } from './storage/database-health.ts';
 import { missingDatabaseFiles, removeFiles } from './storage/new-files.ts';
 import { createStore } from './storage/store.ts';
+import { logTransitions, notePlannedRun } from './scheduler/transition-log.ts';
 import { createChangeHistory } from './stream/history.ts';
 import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
@@ -57,7 +58,9 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const databaseHealth = createDatabaseHealth();
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
   const faults = createFaults({ config, random, db, batch });
+  const plannedRuns = logTransitions(changes, logger);
   const scheduler = createScheduler({
+    onStart: (ref, start) => notePlannedRun(plannedRuns, ref, start),
     store,
     clock,
     random,

@@ -43,7 +43,7 @@ export function createApp(deps: AppDependencies) {
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger))
-    .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts }))
+    .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts, config: deps.config }))
     .use(taskRoutes(deps));
   for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;
   return app;

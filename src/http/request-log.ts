@@ -27,6 +27,10 @@ export const requestLog = (logger: Logger) => {
       const began = (context as Timed)[STARTED_AT];
       // Tenths of a millisecond, without toFixed's string round trip.
       const ms = began === undefined ? undefined : Math.round((performance.now() - began) * 10) / 10;
-      logger.info(`${request.method} ${pathOf(request.url)}`, { status: typeof set.status === 'number' ? set.status : 200, ms });
+      const status = typeof set.status === 'number' ? set.status : 200;
+      // An accepted WebSocket handshake answers 101, though Elysia's route returned nothing (200).
+      const upgraded = status === 200 && request.headers.get('upgrade')?.toLowerCase() === 'websocket';
+      if (upgraded) logger.info(`upgrade ${pathOf(request.url)}`, { status: 101, ms });
+      else logger.info(`${request.method} ${pathOf(request.url)}`, { status, ms });
     });
 };

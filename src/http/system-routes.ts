@@ -1,5 +1,6 @@
 // The endpoints that need no API key: the index (plain text, or HTML for a browser), /stats and /health.
 import { Elysia, t } from 'elysia';
+import type { Config } from '../config/config.ts';
 import { indexHtml, indexText, wantsHtml } from './index-page.ts';
 import { COMPONENT_NAME } from './schemas.ts';
 
@@ -37,15 +38,30 @@ const health = (brokenWorkspaces: number) =>
     ? { status: 'ok' as const }
     : { status: 'degraded' as const, database: 'needs attention' as const, brokenWorkspaces };
 
+/** The time scale and limits in force, as /stats reports them. */
+export function limitsInForce(config: Config) {
+  return {
+    timeScale: config.timeScale,
+    streamResendMs: config.streamResendMs,
+    maxWorkspaces: config.maxWorkspaces,
+    maxWorkspaceConnections: config.maxWorkspaceConnections,
+    maxRunningWorkspaceTasks: config.maxRunningWorkspaceTasks,
+    maxWorkspaceTasks: config.maxWorkspaceTasks,
+  };
+}
+
 export function systemRoutes({
   startedAt,
   version,
   liveCounts,
+  config,
 }: {
   startedAt: Date;
   version: string;
   liveCounts: () => LiveCounts;
+  config: Config;
 }) {
+  const limits = limitsInForce(config);
   const text = indexText(version);
   const html = indexHtml(version);
   return new Elysia({ name: 'taskmock/system' })
@@ -71,6 +87,7 @@ export function systemRoutes({
         requestedAt: new Date().toISOString(),
         uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
         version,
+        ...limits,
         ...liveCounts(),
         database: liveCounts().brokenWorkspaces > 0 ? ('needs attention' as const) : ('ok' as const),
       }),
@@ -82,6 +99,14 @@ export function systemRoutes({
               requestedAt: t.String({ format: 'date-time' }),
               uptimeSeconds: t.Integer(),
               version: t.String(),
+              timeScale: t.Number({ description: 'TIME_SCALE: every duration and delay is divided by it.' }),
+              streamResendMs: t.Integer({ description: 'STREAM_RESEND_MS: the stream tick, real time; 0 = off.' }),
+              maxWorkspaces: t.Integer({ description: 'MAX_WORKSPACES: existing workspaces per API key.' }),
+              maxWorkspaceConnections: t.Integer({ description: 'MAX_WORKSPACE_CONNECTIONS: open WebSockets per workspace.' }),
+              maxRunningWorkspaceTasks: t.Integer({
+                description: 'MAX_RUNNING_WORKSPACE_TASKS: tasks running at once per workspace.',
+              }),
+              maxWorkspaceTasks: t.Integer({ description: 'MAX_WORKSPACE_TASKS: tasks held per workspace.' }),
               openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
               scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
               brokenWorkspaces: t.Integer({
@@ -89,7 +114,11 @@ export function systemRoutes({
               }),
               database: DatabaseState,
             },
-            { [COMPONENT_NAME]: 'Stats', description: 'When the server started and when this request was answered (RFC 3339).' },
+            {
+              [COMPONENT_NAME]: 'Stats',
+              description:
+                'When the server started and when this request was answered (RFC 3339), the time scale and limits in force.',
+            },
           ),
         },
         detail: { summary: 'Server start time and the time of this request', tags: ['system'], security: [] },

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
    * It is no longer planned (the others go on); the server reports that the database needs attention.
    */
   onBroken?: (ref: WorkspaceRef, reason: string) => void;
+  /** A task is being started (before its COMMIT): for the debug log of transitions. */
+  onStart?: (ref: WorkspaceRef, start: { id: number; startedAt: number; endsAt: number }) => void;
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
@@ -83,6 +85,7 @@ export function createScheduler(options: SchedulerOptions) {
     const { changed, progress } = store.advanceWorkspace(ref, now, (before) => {
       const start = startAt(now, before, lastStart(key, ref), rules(ref), (id) => random(`${key}/${id}`));
       if (start) lastStartedAt.set(key, start.startedAt);
+      if (start) options.onStart?.(ref, start);
       return start;
     }, options.failureOf?.(ref) ?? null);
     plan(key, ref, progress);
