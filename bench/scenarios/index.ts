@@ -8,6 +8,7 @@ import type { ScenarioOptions } from './options.ts';
 import { runPostSpread } from './post-spread.ts';
 import { runPostTasks } from './post-tasks.ts';
 import { runStartup } from './startup.ts';
+import { runVersions } from './versions.ts';
 import { runWsMemory } from './ws-memory.ts';
 
 export interface Scenario {
@@ -26,4 +27,10 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'startup', title: '5. compiled binary start-up and RSS', target: '≤ 3×, ≤ 100 ms; RSS ≤ 2×', run: runStartup },
   { name: 'wsmem', title: '6. memory per open WebSocket', target: '≤ 2×', run: runWsMemory },
   { name: 'lifecycle', title: '7. lifecycle throughput', target: 'reported', run: runLifecycle },
+  {
+    name: 'versions',
+    title: '8. versions: patch bytes, parked blocking readers',
+    target: '< 1 KiB; no idle CPU; ≤ 5 ms',
+    run: runVersions,
+  },
 ];
