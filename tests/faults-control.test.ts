@@ -21,7 +21,9 @@ describe('/control/faults', () => {
       const set = await taskmock.request('PUT', '/control/faults?api_key=demo&workspace_id=w1', { body: { preset: 'flaky' } });
       expect(set.status).toBe(200);
       expect(await set.json()).toEqual({ scope: 'workspace', preset: 'flaky', profile: PRESETS.flaky });
-      const own = await json(taskmock.request('PUT', '/control/faults?api_key=demo&workspace_id=w2', { body: { errorRate: 0.5 } }));
+      const own = await json(
+        taskmock.request('PUT', '/control/faults?api_key=demo&workspace_id=w2', { body: { errorRate: 0.5 } }),
+      );
       expect(own).toEqual({ scope: 'workspace', profile: { errorRate: 0.5 } });
       // Other workspaces keep the server's profile.
       expect((await json(taskmock.request('GET', '/control/faults?api_key=demo&workspace_id=w3'))).scope).toBe('server');
@@ -64,7 +66,10 @@ describe('/control/faults', () => {
   test('a body that is not JSON, and a wrong key, get the contract errors', async () => {
     const taskmock = testTaskmock();
     try {
-      const notJson = await taskmock.request('PUT', '/control/faults?api_key=demo', { body: 'nope', headers: { 'content-type': 'application/json' } });
+      const notJson = await taskmock.request('PUT', '/control/faults?api_key=demo', {
+        body: 'nope',
+        headers: { 'content-type': 'application/json' },
+      });
       expect([notJson.status, (await notJson.json()).message]).toEqual([400, 'invalid request body']);
       expect((await taskmock.request('GET', '/control/faults?api_key=wrong')).status).toBe(403);
       expect((await taskmock.request('GET', '/control/faults?api_key=demo&workspace_id=bad!')).status).toBe(400);
@@ -80,7 +85,10 @@ describe('/control/faults', () => {
       await taskmock.request('PUT', '/control/faults?api_key=demo', { body: { preset: 'chaos' } });
       expect((await json(taskmock.request('GET', '/control/faults?api_key=demo'))).preset).toBe('chaos');
       expect((await taskmock.request('POST', '/control/reset?api_key=demo')).status).toBe(204);
-      expect(await json(taskmock.request('GET', '/control/faults?api_key=demo'))).toMatchObject({ scope: 'server', preset: 'slow' });
+      expect(await json(taskmock.request('GET', '/control/faults?api_key=demo'))).toMatchObject({
+        scope: 'server',
+        preset: 'slow',
+      });
       expect((await off.request('GET', '/control/faults?api_key=demo')).status).toBe(404);
       expect((await off.request('PUT', '/control/faults?api_key=demo', { body: { preset: 'chaos' } })).status).toBe(404);
     } finally {
@@ -92,7 +100,8 @@ describe('/control/faults', () => {
   test("a workspace's profile is stored: it is still in force after a restart", async () => {
     const dir = tempDir();
     const flags = ['--db', join(dir.path, 'faults.sqlite')];
-    const start = () => buildTaskmock(testConfig(flags), { clock: new ManualClock(), random: seededRandom('t'), logger: silentLogger });
+    const start = () =>
+      buildTaskmock(testConfig(flags), { clock: new ManualClock(), random: seededRandom('t'), logger: silentLogger });
     try {
       const first = start();
       await first.app.handle(buildRequest('PUT', '/control/faults?api_key=demo&workspace_id=w', { body: { preset: 'chaos' } }));

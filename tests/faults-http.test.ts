@@ -11,7 +11,9 @@ afterEach(async () => {
 });
 
 function serve(profile: object, flags: string[] = []): string {
-  const taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--faults', JSON.stringify(profile), ...flags]));
+  const taskmock = startTaskmock(
+    testConfig(['--port', '0', '--host', '127.0.0.1', '--faults', JSON.stringify(profile), ...flags]),
+  );
   running.push(taskmock);
   return taskmock.url.replace('localhost', '127.0.0.1');
 }
@@ -50,7 +52,11 @@ describe('errorRate', () => {
     const flush = await fetch(`${url}/tasks/flush?api_key=demo`, { method: 'POST' });
     expect(flush.status).toBe(503);
     // Reads are faulted too; PUT none for this workspace to see the list as it is: empty.
-    await fetch(`${url}/control/faults?api_key=demo`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"preset":"none"}' });
+    await fetch(`${url}/control/faults?api_key=demo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"preset":"none"}',
+    });
     // Version 0: nothing was ever committed in this workspace.
     expect(await (await fetch(`${url}/tasks?api_key=demo`)).json()).toEqual({ tasks: [], version: 0 });
   });
@@ -82,7 +88,11 @@ describe('resetRate', () => {
     const url = serve({ resetRate: 1, errorRate: 1 });
     for (const path of ['/health', '/stats', '/', '/swagger/json', '/asyncapi.json', '/control/faults?api_key=demo']) {
       const response = await fetch(`${url}${path}`);
-      expect({ path, status: response.status, fault: response.headers.get('x-taskmock-fault') }).toEqual({ path, status: 200, fault: null });
+      expect({ path, status: response.status, fault: response.headers.get('x-taskmock-fault') }).toEqual({
+        path,
+        status: 200,
+        fault: null,
+      });
     }
   });
 });

@@ -62,7 +62,12 @@ describe('stream faults', () => {
   test('refuseRate: the upgrade is refused with 503, a JSON body, the fault header and Retry-After', async () => {
     const taskmock = serve({ stream: { refuseRate: 1 } });
     const response = await fetch(`${base(taskmock)}/ws/tasks?api_key=demo`, {
-      headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+      headers: {
+        upgrade: 'websocket',
+        connection: 'Upgrade',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'sec-websocket-version': '13',
+      },
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('x-taskmock-fault')).toBe('refuse');
@@ -103,7 +108,12 @@ describe('tasks.failRate', () => {
     await eventually(() => client.frames.at(-1)?.tasks[0]?.status === 'failed', 'the failed task in the stream');
     const listed = (await (await fetch(`${base(taskmock)}/tasks?api_key=demo`)).json()) as { tasks: Task[] };
     expect(listed.tasks).toEqual([
-      expect.objectContaining({ id: 1, status: 'failed', failure: expect.stringMatching(/^injected failure: /), completedAt: expect.any(String) }),
+      expect.objectContaining({
+        id: 1,
+        status: 'failed',
+        failure: expect.stringMatching(/^injected failure: /),
+        completedAt: expect.any(String),
+      }),
     ]);
     expect(client.frames.at(-1)!.tasks).toEqual(listed.tasks);
     expect((await fetch(`${base(taskmock)}/tasks/flush?api_key=demo`, { method: 'POST' })).status).toBe(204);

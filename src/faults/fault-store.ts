@@ -6,7 +6,6 @@ import type { CommitBatch } from '../storage/commit-batch.ts';
 import { isPresetName, type NamedProfile } from './presets.ts';
 import { validateProfile } from './profile.ts';
 
-export type FaultStore = ReturnType<typeof createFaultStore>;
 
 interface Row {
   key_hash: string;

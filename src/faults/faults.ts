@@ -19,7 +19,11 @@ import { createTaskFaults } from './task-faults.ts';
 export const MAX_WORKSPACE_PROFILES_PER_KEY = 1_000;
 
 export const tooManyProfiles = () =>
-  new ApiError(429, 'too_many_fault_profiles', `at most ${MAX_WORKSPACE_PROFILES_PER_KEY} workspaces of a key can have their own faults`);
+  new ApiError(
+    429,
+    'too_many_fault_profiles',
+    `at most ${MAX_WORKSPACE_PROFILES_PER_KEY} workspaces of a key can have their own faults`,
+  );
 
 export interface FaultsOptions {
   config: Pick<Config, 'faults'>;

@@ -37,7 +37,9 @@ function isObject(value: unknown): value is Fields {
 function refuseUnknown(value: Fields, allowed: readonly string[], path: string): void {
   const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    throw new FaultProfileError(`${path} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: ${allowed.join(', ')})`);
+    throw new FaultProfileError(
+      `${path} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: ${allowed.join(', ')})`,
+    );
   }
 }
 

@@ -74,7 +74,11 @@ export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDepend
     .get('/control/faults', ({ workspace }) => inForce(workspace), {
       query: WorkspaceQuery,
       response: { 200: FaultsInForceBody, ...errorResponses(...ERRORS) },
-      detail: { ...DOCS, summary: 'The fault profile in force', description: 'The workspace\'s own, else its key\'s, else the server\'s (FAULTS).' },
+      detail: {
+        ...DOCS,
+        summary: 'The fault profile in force',
+        description: "The workspace's own, else its key's, else the server's (FAULTS).",
+      },
     })
     .put(
       '/control/faults',
@@ -89,7 +93,12 @@ export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDepend
         query: WorkspaceQuery,
         response: {
           200: FaultsInForceBody,
-          ...errorResponses(...ERRORS, errors.invalidBody(), invalidFaultProfile('faults.errorRate must be a number from 0 to 1'), tooManyProfiles()),
+          ...errorResponses(
+            ...ERRORS,
+            errors.invalidBody(),
+            invalidFaultProfile('faults.errorRate must be a number from 0 to 1'),
+            tooManyProfiles(),
+          ),
         },
         detail: {
           ...DOCS,
@@ -111,7 +120,11 @@ export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDepend
       {
         query: WorkspaceQuery,
         response: { 200: FaultsInForceBody, ...errorResponses(...ERRORS) },
-        detail: { ...DOCS, summary: "Drop the workspace's own profile", description: "Back to the key's or the server's profile." },
+        detail: {
+          ...DOCS,
+          summary: "Drop the workspace's own profile",
+          description: "Back to the key's or the server's profile.",
+        },
       },
     );
 }

@@ -33,8 +33,10 @@ export const FaultProfileSchema = t.Object(
   { [COMPONENT_NAME]: 'FaultProfile', additionalProperties: false, examples: [PRESETS.flaky] },
 );
 
-const PresetName = t.Union([t.Literal('none'), t.Literal('slow'), t.Literal('flaky'), t.Literal('chaos')], { [COMPONENT_NAME]: 'FaultPreset', description: 'none, slow (latency), flaky (the SPEC example), chaos.' },
-);
+const PresetName = t.Union([t.Literal('none'), t.Literal('slow'), t.Literal('flaky'), t.Literal('chaos')], {
+  [COMPONENT_NAME]: 'FaultPreset',
+  description: 'none, slow (latency), flaky (the SPEC example), chaos.',
+});
 
 export const PutFaultsBody = t.Union([t.Object({ preset: PresetName }, { additionalProperties: false }), FaultProfileSchema], {
   [COMPONENT_NAME]: 'FaultsRequest',

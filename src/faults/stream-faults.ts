@@ -102,7 +102,8 @@ export function createStreamFaults({ resolver, events }: { resolver: FaultResolv
       }
       const { dropAfterMs: dropRange, delayMs: delayRange } = stream;
       const dropAfterMs = dropRange ? uniformMs(faults.draw('drop', n), dropRange) : undefined;
-      const delay = delayRange && delayRange[1] > 0 ? (index: number) => uniformMs(faults.draw('delay', n, index), delayRange) : undefined;
+      const delay =
+        delayRange && delayRange[1] > 0 ? (index: number) => uniformMs(faults.draw('delay', n, index), delayRange) : undefined;
       if (dropAfterMs === undefined && delay === undefined) return null;
       return socketFaults(ref, dropAfterMs, delay);
     },

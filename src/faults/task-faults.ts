@@ -16,7 +16,6 @@ const FAILURES = [
 /** For a task that ends now: its failure message, or null when it completes. */
 export type FailureOf = (taskId: number) => string | null;
 
-export type TaskFaults = ReturnType<typeof createTaskFaults>;
 
 export function createTaskFaults({ resolver, events }: { resolver: FaultResolver; events: FaultEvents }) {
   return {

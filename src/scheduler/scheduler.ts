@@ -82,12 +82,17 @@ export function createScheduler(options: SchedulerOptions) {
   /** Applies what is due at `now` in one workspace; true if anything changed. The store versions
    * and announces what changed (store.ts). */
   const advance = (key: string, ref: WorkspaceRef, now: number): boolean => {
-    const { changed, progress } = store.advanceWorkspace(ref, now, (before) => {
-      const start = startAt(now, before, lastStart(key, ref), rules(ref), (id) => random(`${key}/${id}`));
-      if (start) lastStartedAt.set(key, start.startedAt);
-      if (start) options.onStart?.(ref, start);
-      return start;
-    }, options.failureOf?.(ref) ?? null);
+    const { changed, progress } = store.advanceWorkspace(
+      ref,
+      now,
+      (before) => {
+        const start = startAt(now, before, lastStart(key, ref), rules(ref), (id) => random(`${key}/${id}`));
+        if (start) lastStartedAt.set(key, start.startedAt);
+        if (start) options.onStart?.(ref, start);
+        return start;
+      },
+      options.failureOf?.(ref) ?? null,
+    );
     plan(key, ref, progress);
     return changed;
   };

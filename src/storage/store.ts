@@ -110,7 +110,8 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     if (ws === undefined) return { changed: false, progress: progress(ref) };
     return batch.write(() => {
       const failed = failureOf === null ? [] : failDue(ws, now, failureOf);
-      const updated = failed.length === 0 ? statements.completeDue.all(ws, now) : [...failed, ...statements.completeDue.all(ws, now)];
+      const updated =
+        failed.length === 0 ? statements.completeDue.all(ws, now) : [...failed, ...statements.completeDue.all(ws, now)];
       const before = progressOf(ws);
       const start = planStart(before);
       const started = start && statements.startTask.get(ws, start.id, start.startedAt, start.endsAt);
