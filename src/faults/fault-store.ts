@@ -6,7 +6,6 @@ import type { CommitBatch } from '../storage/commit-batch.ts';
 import { isPresetName, type NamedProfile } from './presets.ts';
 import { validateProfile } from './profile.ts';
 
-
 interface Row {
   key_hash: string;
   workspace_id: string;

@@ -35,7 +35,6 @@ export interface NamedProfile {
   profile: FaultProfile;
 }
 
-
 export function isPresetName(value: unknown): value is PresetName {
   return typeof value === 'string' && Object.hasOwn(PRESETS, value);
 }

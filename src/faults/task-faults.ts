@@ -16,7 +16,6 @@ const FAILURES = [
 /** For a task that ends now: its failure message, or null when it completes. */
 export type FailureOf = (taskId: number) => string | null;
 
-
 export function createTaskFaults({ resolver, events }: { resolver: FaultResolver; events: FaultEvents }) {
   return {
     /** The workspace's failure draw, or null when no failRate is in force (the plain completion). */
