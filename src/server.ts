@@ -8,6 +8,9 @@ import { createControlService } from './control/control-service.ts';
 import type { WorkspaceRef } from './domain/model.ts';
 import { createKeyRing } from './domain/keys.ts';
 import { createBlockingReads } from './domain/blocking-reads.ts';
+import { watchExpiries } from './domain/key-expiry.ts';
+import { createHosted } from './admin/hosted.ts';
+import { createKeyTable } from './storage/key-table.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
 import type { Config } from './config/config.ts';
@@ -44,7 +47,7 @@ export type Taskmock = ReturnType<typeof buildTaskmock>;
 export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
-  const random = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
+  const source = options.random ?? (config.seed === undefined ? unseededRandom : seededRandom(config.seed));
   const db = openDatabase(config.databasePath);
   const batch = createCommitBatch(db);
   // Listeners hear of a change only once it is committed (see commit-batch.ts); the store is the
@@ -53,8 +56,18 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const store = readingAtStart(db, config.databasePath, () => createStore(db, batch, changes));
   const snapshots = createSnapshots({ store, changes, batch });
   const blockingReads = createBlockingReads({ changes });
-  const workspaces = createWorkspaces({ store, maxWorkspaces: config.maxWorkspaces });
-  const keyRing = createKeyRing(config.apiKeys);
+  const keyTable = createKeyTable(db, batch);
+  const keyRing = createKeyRing({
+    store: keyTable,
+    configured: config.apiKeys,
+    serverLimits: config,
+    clock,
+    onDirty: batch.wake,
+  });
+  batch.beforeEveryCommit(() => keyTable.saveCounters(keyRing.takeDirty()));
+  const random: typeof source = (draw) => source(keyRing.stableDrawName(draw));
+  const limitsFor = keyRing.limitsFor;
+  const workspaces = createWorkspaces({ store, maxWorkspacesFor: (keyHash) => limitsFor(keyHash).maxWorkspaces });
   const databaseHealth = createDatabaseHealth();
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
   const faults = createFaults({ config, random, db, batch });
@@ -67,6 +80,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     clocks,
     failureOf: faults.tasks.failureOf,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
+    runningCapFor: (keyHash) => limitsFor(keyHash).maxRunningWorkspaceTasks,
     onBroken(ref, reason) {
       databaseHealth.workspaceBroken(ref);
       logger.error(
@@ -83,7 +97,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     workspaces,
     blockingReads,
     clocks,
-    maxWorkspaceTasks: config.maxWorkspaceTasks,
+    maxWorkspaceTasksFor: (keyHash) => limitsFor(keyHash).maxWorkspaceTasks,
   });
   // Features that keep per-workspace state (faults) register here to be put back on a reset.
   const resetHooks: ((ref: WorkspaceRef) => void)[] = [faults.clearWorkspaceProfile];
@@ -98,24 +112,29 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     onReset: resetHooks,
   });
   const history = createChangeHistory({ changes });
+  const hosted = createHosted({ config, db, batch, keyRing, store, clock });
   const stream = createLiveStream({
     keyRing,
     history,
     workspaces,
     snapshots,
     changes,
-    maxWorkspaceConnections: config.maxWorkspaceConnections,
     streamResendMs: config.streamResendMs,
     logger,
     batch,
     faults: faults.stream,
+    recorder: hosted.recorder,
   });
+  keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
+  const expiries = watchExpiries(keyRing, clock);
+  const admin = hosted.routes(expiries.rearm);
   const app = createApp({
     faults: faults.http,
     config,
     service,
     keyRing,
     logger,
+    recorder: hosted.recorder,
     startedAt: new Date(clock.now()),
     version: VERSION,
     liveCounts: () => ({
@@ -124,9 +143,10 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       brokenWorkspaces: databaseHealth.brokenWorkspaces(),
     }),
     plugins: [
-      controlRoutes({ config, keyRing, control }),
+      controlRoutes({ config, keyRing, control, recorder: hosted.recorder }),
       faultRoutes({ config, keyRing, faults, batch }),
       stream.plugin,
+      ...admin,
       docs({ version: VERSION, config }),
     ],
   });
@@ -156,13 +176,16 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     snapshots,
     blockingReads,
     keyRing,
+    keyTable,
+    journal: hosted.journal,
     logger,
     stream,
     faults,
     /** Stops the scheduler, commits what is pending and closes the database. */
     close(): void {
       scheduler.stop();
-      batch.commitNow();
+      expiries.stop();
+      batch.close();
       db.close();
     },
   };

@@ -50,7 +50,12 @@ describe('OpenAPI at /swagger/json', () => {
 
   test('task routes require the key by query, header or bearer; system routes need none', async () => {
     const document = await (await get('/swagger/json')).json();
-    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['apiKeyHeader', 'apiKeyQuery', 'bearer']);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual([
+      'adminKey',
+      'apiKeyHeader',
+      'apiKeyQuery',
+      'bearer',
+    ]);
     expect(document.paths['/tasks'].get.security).toHaveLength(3);
     expect(document.paths['/health'].get.security).toEqual([]);
     const names = document.paths['/tasks'].get.parameters.map((parameter: { name: string }) => parameter.name);

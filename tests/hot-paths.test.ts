@@ -1,7 +1,7 @@
 // Guards for the hot paths `bun run bench` found: creates must not walk every row of the workspace
 // (POST /tasks fell to ~500/s at 20,000 tasks), and the cached GET body must stay correct.
 import { describe, expect, test } from 'bun:test';
-import { createKeyRing, hashKey } from '../src/domain/keys.ts';
+import { keyIdentity } from '../src/domain/key-identity.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import type { WorkspaceRef } from '../src/domain/model.ts';
 import { createCommitBatch } from '../src/storage/commit-batch.ts';
@@ -100,11 +100,13 @@ test('task counts stay exact for workspaces dropped from the in-memory counts', 
   });
 });
 
-test('the key ring answers the precomputed hex identity of a configured key, null otherwise', () => {
-  const ring = createKeyRing(['alpha', 'beta']);
-  expect(ring.identify('beta')).toBe(hashKey('beta'));
-  expect(ring.identify('alpha')).toBe(hashKey('alpha'));
-  expect(ring.identify('gamma')).toBeNull();
-  expect(ring.identify('')).toBeNull();
-  expect(ring.identify(undefined)).toBeNull();
+test('the key ring answers the salted identity of a configured key, null otherwise', () => {
+  const taskmock = testTaskmock(['--api-keys', 'alpha-key-0001,beta-key-00002']);
+  const salt = taskmock.keyTable.salt;
+  expect(taskmock.keyRing.identify('beta-key-00002')).toBe(keyIdentity(salt, 'beta-key-00002'));
+  expect(taskmock.keyRing.identify('alpha-key-0001')).toBe(keyIdentity(salt, 'alpha-key-0001'));
+  expect(taskmock.keyRing.identify('gamma')).toBeNull();
+  expect(taskmock.keyRing.identify('')).toBeNull();
+  expect(taskmock.keyRing.identify(undefined)).toBeNull();
+  taskmock.close();
 });

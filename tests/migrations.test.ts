@@ -2,7 +2,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { join } from 'node:path';
-import { hashKey } from '../src/domain/keys.ts';
+import { keyIdentity, sha256 } from '../src/domain/key-identity.ts';
 import { createCommitBatch } from '../src/storage/commit-batch.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import { createStore } from '../src/storage/store.ts';
@@ -28,17 +28,21 @@ test('a version-1 database keeps its tasks, their states and the next id of each
   const path = join(dir.path, 'v1.sqlite');
   const old = new Database(path, { create: true });
   old.run(VERSION_1);
-  const key = hashKey('demo');
-  old.run(`INSERT INTO workspaces VALUES ('${key}', 'default', 5), ('${key}', 'other', 1)`);
+  // Version 1 stored the plain SHA-256 of each key.
+  const plain = sha256('demo').toString('hex');
+  old.run(`INSERT INTO workspaces VALUES ('${plain}', 'default', 5), ('${plain}', 'other', 1)`);
   old.run(`INSERT INTO tasks VALUES
-     ('${key}', 'default', 2, 'done', 'gx.tiny', 'completed', 1000, 2000, 2500, 2500),
-     ('${key}', 'default', 4, 'busy', 'gx.heavy', 'running', 1000, 3000, 90000, NULL),
-     ('${key}', 'default', 5, 'waits', 'gx.small', 'queued', 1000, NULL, NULL, NULL)`);
+     ('${plain}', 'default', 2, 'done', 'gx.tiny', 'completed', 1000, 2000, 2500, 2500),
+     ('${plain}', 'default', 4, 'busy', 'gx.heavy', 'running', 1000, 3000, 90000, NULL),
+     ('${plain}', 'default', 5, 'waits', 'gx.small', 'queued', 1000, NULL, NULL, NULL)`);
   old.close();
 
   const db = openDatabase(path);
   const batch = createCommitBatch(db);
   const store = createStore(db, batch);
+  // Since version 3 identities are salted per database (key-identity.ts).
+  const { salt } = db.query<{ salt: Uint8Array }, []>('SELECT salt FROM key_salt').get()!;
+  const key = keyIdentity(new Uint8Array(salt), 'demo');
   const ref = { keyHash: key, workspaceId: 'default' };
   expect(store.listTasks(ref).map((task) => [task.id, task.name, task.status])).toEqual([
     [2, 'done', 'completed'],

@@ -40,6 +40,7 @@ function documentation(version: string) {
           "Test control: reset, fixtures and each workspace's own clock (pause, advance, next). Same key as /tasks; CONTROL=admin also needs X-Admin-Key, CONTROL=off removes them.",
       },
       { name: 'system', description: 'Index, server stats and liveness; no API key.' },
+      { name: 'admin', description: 'Hosted mode (only with ADMIN_KEY): issued keys, journals, reports; send X-Admin-Key.' },
     ],
     externalDocs: { description: 'The live stream /ws/tasks: what it sends, with a live console', url: STREAM_PAGE_PATH },
     components: {
@@ -47,6 +48,12 @@ function documentation(version: string) {
         apiKeyQuery: { type: 'apiKey' as const, in: 'query', name: 'api_key', description: 'The `api_key` query parameter.' },
         apiKeyHeader: { type: 'apiKey' as const, in: 'header', name: 'X-API-Key', description: 'The same key as a header.' },
         bearer: { type: 'http' as const, scheme: 'bearer', description: 'The same key as `Authorization: Bearer KEY`.' },
+        adminKey: {
+          type: 'apiKey' as const,
+          in: 'header',
+          name: 'X-Admin-Key',
+          description: "The server's ADMIN_KEY (hosted mode).",
+        },
       },
     },
   };

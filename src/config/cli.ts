@@ -21,11 +21,18 @@ function prettyBanner(config: Config, { url, wsUrl }: Listening, version: string
     ? 'demo  (WARNING: no API_KEYS set; using the public default key "demo")'
     : config.apiKeys.map(maskKey).join(', ');
   const streamKey = config.usingDefaultKey ? 'demo' : '<key>';
+  const short = config.usingDefaultKey ? 0 : config.apiKeys.filter((key) => key.length < SAFE_KEY_LENGTH).length;
   return [
     `taskmock ${version} listening on ${url}`,
     `  stream    ${wsUrl}?api_key=${streamKey}&workspace_id=default`,
     `  docs      ${url}/swagger   (OpenAPI: ${url}/swagger/json, WebSocket: ${url}/asyncapi.json)`,
     `  api keys  ${keys}`,
+    ...(short === 0
+      ? []
+      : [
+          `  WARNING   ${short} configured key(s) shorter than ${SAFE_KEY_LENGTH} characters: whoever reads the database file can guess them`,
+        ]),
+    ...(config.adminKey === undefined ? [] : [`  admin     ${url}/admin   (hosted mode: issued keys, journal, reports)`]),
     `  database  ${config.databasePath}`,
     `  time      x${config.timeScale}${config.seed === undefined ? '' : `, seed ${config.seed}`}`,
     '',
@@ -52,10 +59,15 @@ function jsonBanner(config: Config, at: Listening, version: string): Record<stri
 }
 
 /** Shows enough of a key to recognise it, never enough to use it. */
+/** Keys shorter than this are warned about at start (a short key can be guessed from its hash). */
+export const SAFE_KEY_LENGTH = 12;
+
+/**
+ * Shows enough of a key to recognise it, never enough to guess it: its first two characters and
+ * its length when it is long, nothing at all (not even its length) when it is short.
+ */
 export function maskKey(key: string): string {
-  return key.length <= 4
-    ? '*'.repeat(key.length)
-    : `${key.slice(0, 2)}${'*'.repeat(Math.min(8, key.length - 4))}${key.slice(-2)}`;
+  return key.length >= SAFE_KEY_LENGTH ? `${key.slice(0, 2)}… (${key.length} characters)` : '*****';
 }
 
 /** Exit code for `taskmock healthcheck`: 0 when GET /health answers 200 within two seconds. */

@@ -29,6 +29,7 @@ export interface Config {
   readyFile: string | undefined;
   /** The server's fault profile (§11), `none` unless FAULTS says otherwise. */
   faults: NamedProfile;
+  journalMaxEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -237,9 +238,17 @@ export const SETTINGS: readonly Setting[] = [
     env: 'ADMIN_KEY',
     flag: 'admin-key',
     defaultValue: undefined,
-    help: 'the admin key, sent as X-Admin-Key (CONTROL=admin needs it)',
+    help: 'the admin key, sent as X-Admin-Key: turns on /admin (issued keys, journal, reports); CONTROL=admin needs it',
     placeholder: '<key>',
     parse: nonEmpty,
+  },
+  {
+    key: 'journalMaxEvents',
+    env: 'JOURNAL_MAX_EVENTS',
+    flag: 'journal-max-events',
+    defaultValue: '50000',
+    help: 'journal events kept per API key (the oldest go first)',
+    parse: integer(100, 10_000_000),
   },
   {
     key: 'readyFile',

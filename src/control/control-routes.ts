@@ -11,6 +11,8 @@ import { parseJsonObject } from '../http/json-body.ts';
 import { API_KEY_SECURITY, errorResponses, WorkspaceQuery } from '../http/schemas.ts';
 import { ClockBody, ClockWithTasksBody, FixtureTasksBody, REQUEST_BODIES, ScopeQuery } from './control-schemas.ts';
 import type { ControlService } from './control-service.ts';
+import type { Recorder } from '../journal/recorder.ts';
+import type { WorkspaceRef } from '../domain/model.ts';
 
 const digest = (value: string) => new Bun.CryptoHasher('sha256').update(value).digest();
 
@@ -26,7 +28,15 @@ const KEY_ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 const BODY_ERRORS = [errors.invalidBody(), errors.bodyTooLarge(MAX_BODY_BYTES)];
 const ResetQuery = t.Object({ ...WorkspaceQuery.properties, scope: ScopeQuery });
 
-export function controlRoutes({ config, keyRing, control }: { config: Config; keyRing: KeyRing; control: ControlService }) {
+export interface ControlRouteDependencies {
+  config: Config;
+  keyRing: KeyRing;
+  control: ControlService;
+  /** Hosted mode's journal: each control request is journaled like a task request. */
+  recorder?: Recorder;
+}
+
+export function controlRoutes({ config, keyRing, control, recorder }: ControlRouteDependencies) {
   const plugin = new Elysia({ name: 'taskmock/control' });
   if (config.control === 'off') return plugin;
   const isAdmin = adminCheck(config);
@@ -37,7 +47,8 @@ export function controlRoutes({ config, keyRing, control }: { config: Config; ke
   });
   return plugin
     .derive(({ query, request, body }) => {
-      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url);
+      const seen = recorder && ((ref: WorkspaceRef) => recorder.tag(request, ref));
+      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url, seen);
       if (!isAdmin(request.headers.get('x-admin-key'))) throw errors.forbidden();
       if (body instanceof RejectedBody) throw body.error;
       return { workspace };

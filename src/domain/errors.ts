@@ -48,6 +48,12 @@ export const errors = {
   invalidScope: () => new ApiError(400, 'invalid_scope', 'scope must be workspace or key'),
   /** The database's volume is full: nothing of the request was kept; retry once space is freed. */
   storageFull: () => new ApiError(503, 'storage_full', 'storage is full'),
+  invalidKeyName: () => new ApiError(400, 'invalid_key_name', 'invalid key name'),
+  invalidKeySettings: (detail: string) => new ApiError(400, 'invalid_key_settings', detail),
+  keyNotFound: () => new ApiError(404, 'key_not_found', 'key not found'),
+  keyNameTaken: (name: string) => new ApiError(409, 'key_name_taken', `${name} is the name of a configured key`),
+  configuredKeyFixed: () =>
+    new ApiError(409, 'configured_key', 'a configured key is revoked by removing it from API_KEYS and restarting'),
   routeNotFound: () => new ApiError(404, 'not_found', 'Not Found'),
   internal: () => new ApiError(500, 'internal_error', 'internal server error'),
 } as const;

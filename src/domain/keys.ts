@@ -1,28 +1,239 @@
-// API keys: compared in constant time, identified everywhere else only by their SHA-256 hash.
-import { timingSafeEqual } from 'node:crypto';
+// The key ring: every key that may call the API, configured (API_KEYS) or issued by an admin
+// (SPEC §13), with its limits and counters. Only salted digests are kept (key-identity.ts).
+//
+// Identifying a key on the hot path hashes it once and looks the digest up in a Map. The digest
+// is an HMAC under a secret salt, so how long the lookup takes says nothing about any key an
+// attacker could choose to try next: the constant-time comparison the contract asks for is what
+// matters where the compared value is the secret itself (the admin key, compared with
+// secretsEqual), and here no secret is compared, only keyed digests. Issued keys live in memory
+// (loaded at start, updated on issue and revoke): checking one costs no SQL.
+import { errors } from './errors.ts';
+import { keyIdentity, sha256 } from './key-identity.ts';
+import type { Clock } from '../scheduler/clock.ts';
+import { issuedKeyIdentity, newSecret, parseIssueRequest, type IssueRequest } from './key-issue.ts';
 
-export function hashKey(key: string): string {
-  return new Bun.CryptoHasher('sha256').update(key).digest('hex');
+export interface KeyLimits {
+  maxWorkspaces: number;
+  maxWorkspaceConnections: number;
+  maxRunningWorkspaceTasks: number;
+  maxWorkspaceTasks: number;
+}
+
+export interface KeyRecord {
+  name: string;
+  kind: 'configured' | 'issued';
+  /** What the key's workspaces are stored under: stable across re-issues of one name. */
+  identity: string;
+  /** The digest a presented key must have (null once revoked). */
+  lookup: string | null;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  faults: unknown;
+  limits: Partial<KeyLimits> | null;
+  lastSeenAt: number | null;
+  requests: number;
+  sockets: number;
+  tasksCreated: number;
+}
+
+export interface KeyStore {
+  salt: Uint8Array;
+  load(): KeyRecord[];
+  save(record: KeyRecord): void;
+  saveCounters(records: Iterable<KeyRecord>): void;
 }
 
 export type KeyRing = ReturnType<typeof createKeyRing>;
 
-export function createKeyRing(keys: readonly string[]) {
-  // Raw digests to compare and their hex identities, made once: converting between the two on every
-  // request cost GET /tasks about 5% of its throughput (`bun run bench`).
-  const entries = keys.map((key) => {
-    const hex = hashKey(key);
-    return { digest: Buffer.from(hex, 'hex'), hex };
-  });
+export interface KeyRingOptions {
+  store: KeyStore;
+  configured: readonly string[];
+  serverLimits: KeyLimits;
+  clock: Clock;
+  /** Something buffered (counters) waits for a commit. */
+  onDirty?: () => void;
+}
+
+/** The name a configured key is listed under: a short fingerprint of its identity, never the key. */
+export const configuredName = (identity: string) => `configured-${identity.slice(0, 8)}`;
+
+export function createKeyRing({ store, configured, serverLimits, clock, onDirty = () => {} }: KeyRingOptions) {
+  const byName = new Map<string, KeyRecord>();
+  const byLookup = new Map<string, KeyRecord>();
+  const limits = new Map<string, KeyLimits>();
+  const identityNames = new Map<string, string>();
+  const dirty = new Set<KeyRecord>();
+  /** Per identity, a name for seeded draws that does not change with the database's salt. */
+  const drawNames = new Map<string, string>();
+  const ended = new Set<(identity: string) => void>();
+
+  function remember(record: KeyRecord): void {
+    if (record.kind === 'issued') drawNames.set(record.identity, `issued:${record.name}`);
+    byName.set(record.name, record);
+    identityNames.set(record.identity, record.name);
+    limits.set(record.identity, { ...serverLimits, ...record.limits });
+    if (record.lookup !== null && record.revokedAt === null) byLookup.set(record.lookup, record);
+  }
+
+  const stored = store.load();
+  for (const record of stored) if (record.kind === 'issued') remember(record);
+  for (const key of configured) {
+    const identity = keyIdentity(store.salt, key);
+    drawNames.set(identity, sha256(key).toString('hex'));
+    const name = configuredName(identity);
+    const known = stored.find((record) => record.name === name);
+    const record: KeyRecord = known ?? {
+      ...emptyRecord(name, 'configured', identity, clock.now()),
+      lookup: identity,
+    };
+    if (!known) store.save(record);
+    remember(record);
+  }
+
+  const live = (record: KeyRecord | undefined, now: number): record is KeyRecord =>
+    record !== undefined && record.revokedAt === null && (record.expiresAt === null || now < record.expiresAt);
+
+  function end(record: KeyRecord): void {
+    if (record.lookup !== null) byLookup.delete(record.lookup);
+    for (const listener of ended) listener(record.identity);
+  }
+
   return {
-    /** The stored identity (hex hash) of `candidate`, or null if it is not a configured key. */
+    /** The stored identity of `candidate`, or null when it is no live key. Counts the request. */
     identify(candidate: string | null | undefined): string | null {
       if (!candidate) return null;
-      const digest = new Bun.CryptoHasher('sha256').update(candidate).digest();
-      let match: string | null = null;
-      // Check every key so the time taken does not depend on which one matched.
-      for (const entry of entries) if (timingSafeEqual(entry.digest, digest)) match = entry.hex;
-      return match;
+      const record = byLookup.get(keyIdentity(store.salt, candidate));
+      const now = clock.now();
+      if (!live(record, now)) return null;
+      record.lastSeenAt = now;
+      record.requests++;
+      markDirty(record);
+      return record.identity;
     },
+
+    /** Whether the key of `identity` may still be used (revoked and expired keys may not). */
+    isLive: (identity: string): boolean => live(byName.get(identityNames.get(identity) ?? ''), clock.now()),
+
+    limitsFor: (identity: string): KeyLimits => limits.get(identity) ?? serverLimits,
+
+    /**
+     * A seeded draw's name (`<identity>/<workspace>/<task>`) with the identity replaced by one that
+     * does not depend on the salt: with SEED, the same requests give the same durations on every
+     * database, as SPEC §2 promises, although each database salts identities differently.
+     */
+    stableDrawName(draw: string): string {
+      const slash = draw.indexOf('/');
+      const name = drawNames.get(slash === -1 ? draw : draw.slice(0, slash));
+      return name === undefined ? draw : name + draw.slice(slash);
+    },
+
+    nameOf: (identity: string): string | undefined => identityNames.get(identity),
+
+    get: (name: string): KeyRecord | undefined => byName.get(name),
+
+    /** Configured keys first, then issued ones, oldest first. */
+    list: (): KeyRecord[] =>
+      [...byName.values()]
+        .filter((r) => r.kind === 'issued' || byLookup.has(r.lookup ?? ''))
+        .sort((a, b) => (a.kind === b.kind ? a.createdAt - b.createdAt : a.kind === 'configured' ? -1 : 1)),
+
+    /** Issues (or re-issues, with a new secret) the key `name`; answers the key itself, once. */
+    issue(name: string, body: unknown): { record: KeyRecord; key: string } {
+      const request: IssueRequest = parseIssueRequest(name, body, serverLimits, clock.now());
+      const previous = byName.get(name);
+      if (previous?.kind === 'configured') throw errors.keyNameTaken(name);
+      const secret = newSecret();
+      const key = `tm_${name}_${secret}`;
+      const identity = previous?.identity ?? issuedKeyIdentity(store.salt, name);
+      const record: KeyRecord = {
+        ...(previous ?? emptyRecord(name, 'issued', identity, clock.now())),
+        ...request,
+        createdAt: clock.now(),
+        revokedAt: null,
+        lookup: keyIdentity(store.salt, key),
+      };
+      if (previous) end(previous);
+      store.save(record);
+      remember(record);
+      return { record, key };
+    },
+
+    /** Revokes an issued key: it stops working at once; its record and journal stay. */
+    revoke(name: string): KeyRecord {
+      const record = byName.get(name);
+      if (!record) throw errors.keyNotFound();
+      if (record.kind === 'configured') throw errors.configuredKeyFixed();
+      if (record.revokedAt === null) {
+        record.revokedAt = clock.now();
+        end(record);
+        store.save(record);
+      }
+      return record;
+    },
+
+    /** The earliest expiry still ahead among live keys, or null. */
+    nextExpiry(): number | null {
+      const now = clock.now();
+      let next: number | null = null;
+      for (const record of byLookup.values()) {
+        if (record.expiresAt !== null && record.expiresAt > now && (next === null || record.expiresAt < next)) {
+          next = record.expiresAt;
+        }
+      }
+      return next;
+    },
+
+    /** Ends every key whose time has come (closing its sockets through `onEnded`). */
+    expireDue(): void {
+      const now = clock.now();
+      for (const record of [...byLookup.values()]) if (record.expiresAt !== null && record.expiresAt <= now) end(record);
+    },
+
+    /** Called with a key's identity when it is revoked, re-issued or expires. */
+    onEnded(listener: (identity: string) => void): void {
+      ended.add(listener);
+    },
+
+    /** Counts a socket opened or a task created by the key of `identity`. */
+    count(identity: string, what: 'sockets' | 'tasksCreated'): void {
+      const record = byName.get(identityNames.get(identity) ?? '');
+      if (!record) return;
+      record[what]++;
+      markDirty(record);
+    },
+
+    /** Records whose counters changed since the last call (written just before a COMMIT). */
+    takeDirty(): KeyRecord[] {
+      const records = [...dirty];
+      dirty.clear();
+      return records;
+    },
+  };
+
+  function markDirty(record: KeyRecord): void {
+    if (dirty.has(record)) return;
+    dirty.add(record);
+    onDirty();
+  }
+}
+
+function emptyRecord(name: string, kind: KeyRecord['kind'], identity: string, now: number): KeyRecord {
+  return {
+    name,
+    kind,
+    identity,
+    lookup: null,
+    label: null,
+    createdAt: now,
+    expiresAt: null,
+    revokedAt: null,
+    faults: null,
+    limits: null,
+    lastSeenAt: null,
+    requests: 0,
+    sockets: 0,
+    tasksCreated: 0,
   };
 }

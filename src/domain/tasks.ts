@@ -22,7 +22,8 @@ export interface TaskServiceOptions {
   blockingReads: BlockingReads;
   /** Tasks are stamped in their workspace's own time (SPEC §10). */
   clocks: WorkspaceClocks;
-  maxWorkspaceTasks: number;
+  /** The task limit per workspace of the key with this identity. */
+  maxWorkspaceTasksFor: (keyHash: string) => number;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -45,7 +46,7 @@ export function readNewTask(input: { name: unknown; type: unknown }): NewTask {
 }
 
 export function createTaskService(options: TaskServiceOptions) {
-  const { store, batch, snapshots, scheduler, workspaces, blockingReads, clocks, maxWorkspaceTasks } = options;
+  const { store, batch, snapshots, scheduler, workspaces, blockingReads, clocks, maxWorkspaceTasksFor } = options;
 
   /** Resolves to `value` once every write made so far is committed. */
   const durable = async <T>(value: T): Promise<T> => {
@@ -93,7 +94,7 @@ export function createTaskService(options: TaskServiceOptions) {
     create(ref: WorkspaceRef, input: { name: unknown; type: unknown }): Promise<Task> {
       const { name, type } = readNewTask(input);
       workspaces.assertCanUse(ref);
-      if (store.countTasks(ref) >= maxWorkspaceTasks) throw errors.tooManyTasks();
+      if (store.countTasks(ref) >= maxWorkspaceTasksFor(ref.keyHash)) throw errors.tooManyTasks();
       const task = store.createTask(ref, name, type, clocks.now(ref));
       scheduler.taskQueued(ref);
       return durable(task);

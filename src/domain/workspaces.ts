@@ -6,7 +6,10 @@ import type { Store } from '../storage/store.ts';
 
 export type Workspaces = ReturnType<typeof createWorkspaces>;
 
-export function createWorkspaces({ store, maxWorkspaces }: { store: Store; maxWorkspaces: number }) {
+/** The workspace limit of the key with this identity (a key may be issued with a lower one). */
+type MaxWorkspacesFor = (keyHash: string) => number;
+
+export function createWorkspaces({ store, maxWorkspacesFor }: { store: Store; maxWorkspacesFor: MaxWorkspacesFor }) {
   /** Open sockets per workspace key, and the workspace ids with sockets per API key hash. */
   const connections = new Map<string, number>();
   const connectedIds = new Map<string, Set<string>>();
@@ -26,7 +29,7 @@ export function createWorkspaces({ store, maxWorkspaces }: { store: Store; maxWo
 
     /** Throws 429 when `ref` would be a new workspace beyond its key's limit. */
     assertCanUse(ref: WorkspaceRef): void {
-      if (!exists(ref) && existingCount(ref.keyHash) >= maxWorkspaces) throw errors.tooManyWorkspaces();
+      if (!exists(ref) && existingCount(ref.keyHash) >= maxWorkspacesFor(ref.keyHash)) throw errors.tooManyWorkspaces();
     },
 
     connectionOpened(ref: WorkspaceRef): void {

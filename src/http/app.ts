@@ -8,6 +8,7 @@ import { createFastList } from './fast-list.ts';
 import { httpErrors } from './http-errors.ts';
 import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
+import type { Recorder } from '../journal/recorder.ts';
 import { taskRoutes } from './task-routes.ts';
 import { systemRoutes, type LiveCounts } from './system-routes.ts';
 import type { TaskService } from '../domain/tasks.ts';
@@ -18,6 +19,8 @@ export interface AppDependencies {
   service: TaskService;
   keyRing: KeyRing;
   logger: Logger;
+  /** Hosted mode's journal of requests (SPEC §13). */
+  recorder?: Recorder;
   startedAt: Date;
   liveCounts: () => LiveCounts;
   version: string;
@@ -37,12 +40,13 @@ export function createApp(deps: AppDependencies) {
     corsOpenToAll: deps.config.corsOrigins.includes('*'),
     // A workspace under HTTP faults is answered by Elysia's route, where the fault layer sits.
     needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
+    recorder: deps.recorder,
     fallback: (request) => app.fetch(request),
   });
   let app = new Elysia({ name: 'taskmock', serve: { routes: { '/tasks': { GET: fastList } } } })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
-    .use(requestLog(deps.logger))
+    .use(requestLog(deps.logger, deps.recorder))
     .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts, config: deps.config }))
     .use(taskRoutes(deps));
   for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;

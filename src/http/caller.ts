@@ -37,11 +37,21 @@ export function presentedKey(query: Params, header: HeaderReader, url: string): 
   return bearer?.[1]?.trim() || undefined;
 }
 
-/** `url` is the request's URL, needed only to find the first of repeated parameters. */
-export function identifyWorkspace(keyRing: KeyRing, query: Params, header: HeaderReader, url: string): WorkspaceRef {
+/**
+ * `url` is the request's URL, needed only to find the first of repeated parameters. `seen` hears
+ * of a known key before the workspace id is checked (the journal records refusals too).
+ */
+export function identifyWorkspace(
+  keyRing: KeyRing,
+  query: Params,
+  header: HeaderReader,
+  url: string,
+  seen?: (ref: WorkspaceRef) => void,
+): WorkspaceRef {
   const keyHash = keyRing.identify(presentedKey(query, header, url));
   if (!keyHash) throw errors.forbidden();
   const workspaceId = firstQueryValue(query, url, 'workspace_id')?.trim() || DEFAULT_WORKSPACE_ID;
+  seen?.({ keyHash, workspaceId });
   if (!WORKSPACE_ID_PATTERN.test(workspaceId)) throw errors.invalidWorkspaceId();
   return { keyHash, workspaceId };
 }

@@ -13,6 +13,7 @@ import type { ListedSnapshot } from '../storage/snapshots.ts';
 import { EXPOSED_HEADERS } from './cors.ts';
 import { presentedKey } from './caller.ts';
 import { noneMatchHits } from './versioned-reads.ts';
+import type { Recorder } from '../journal/recorder.ts';
 
 export interface FastListOptions {
   keyRing: KeyRing;
@@ -22,6 +23,8 @@ export interface FastListOptions {
   corsOpenToAll: boolean;
   /** Whether this workspace's requests must go through Elysia (a fault profile in force, say). */
   needsFullPipeline?: (ref: WorkspaceRef) => boolean;
+  /** Hosted mode's journal: these reads are journaled like every other request. */
+  recorder?: Recorder;
   /** Elysia's own handling of the request. */
   fallback: (request: Request) => Response | Promise<Response>;
 }
@@ -53,8 +56,9 @@ function answer(request: Request, listed: ListedSnapshot): Response {
 }
 
 export function createFastList(options: FastListOptions) {
-  const { keyRing, service, logger, fallback, needsFullPipeline } = options;
-  const logging = logger.enabled('info');
+  const { keyRing, service, logger, fallback, needsFullPipeline, recorder } = options;
+  const log = logger.enabled('info');
+  const logging = log || recorder !== undefined;
 
   /** The ref this request reads, or undefined when Elysia must answer it. */
   function plainRef(request: Request): WorkspaceRef | undefined {
@@ -69,9 +73,13 @@ export function createFastList(options: FastListOptions) {
     return needsFullPipeline?.(ref) ? undefined : ref;
   }
 
-  function logged(response: Response, began: number): Response {
+  function logged(request: Request, ref: WorkspaceRef, response: Response, began: number): Response {
     const ms = Math.round((performance.now() - began) * 10) / 10;
-    logger.info('GET /tasks', { status: response.status, ms });
+    if (log) logger.info('GET /tasks', { status: response.status, ms });
+    if (recorder) {
+      recorder.tag(request, ref);
+      recorder.answered(request, '/tasks', response.status, ms, {}, response);
+    }
     return response;
   }
 
@@ -82,8 +90,8 @@ export function createFastList(options: FastListOptions) {
     const began = logging ? performance.now() : 0;
     const listed = service.listed(ref);
     if (listed instanceof Promise)
-      return listed.then((value) => (logging ? logged(answer(request, value), began) : answer(request, value)));
+      return listed.then((value) => (logging ? logged(request, ref, answer(request, value), began) : answer(request, value)));
     const response = answer(request, listed);
-    return logging ? logged(response, began) : response;
+    return logging ? logged(request, ref, response, began) : response;
   };
 }

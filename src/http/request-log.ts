@@ -1,11 +1,9 @@
-// One log line per request: method, path (never the query string, which may hold the API key),
-// status and duration.
+// The one after-response hook: a log line per request (method, path without the query string,
+// which may hold the API key, status, duration) and, in hosted mode, the request's journal event.
 import { Elysia } from 'elysia';
 import type { Logger } from '../config/logger.ts';
-
-/** Where the request's start time rides on Elysia's per-request context (no side table). */
-const STARTED_AT = Symbol('startedAt');
-type Timed = { [STARTED_AT]?: number };
+import type { Recorder } from '../journal/recorder.ts';
+import { toApiError } from './http-errors.ts';
 
 /** The path of a request URL, without the query string (it may hold the API key). */
 function pathOf(url: string): string {
@@ -14,23 +12,40 @@ function pathOf(url: string): string {
   return queryStart === -1 ? url.slice(pathStart) : url.slice(pathStart, queryStart);
 }
 
-export const requestLog = (logger: Logger) => {
-  // Below `info` no hook is registered at all: an after-response hook costs Elysia about 10% of
-  // its throughput on every request even when it returns at once (measured by `bun run bench`).
-  if (!logger.enabled('info')) return new Elysia({ name: 'taskmock/request-log' });
-  return new Elysia({ name: 'taskmock/request-log' })
-    .onRequest((context) => {
-      (context as Timed)[STARTED_AT] = performance.now();
-    })
-    .onAfterResponse({ as: 'global' }, (context) => {
-      const { request, set } = context;
-      const began = (context as Timed)[STARTED_AT];
-      // Tenths of a millisecond, without toFixed's string round trip.
-      const ms = began === undefined ? undefined : Math.round((performance.now() - began) * 10) / 10;
-      const status = typeof set.status === 'number' ? set.status : 200;
+/** What the after-response hook reads; `code` and `error` are there when the answer is an error. */
+interface Answered {
+  request: Request;
+  set: { status?: number | string; headers: Record<string, string | number | undefined> };
+  response: unknown;
+  code?: string | number;
+  error?: unknown;
+}
+
+export const requestLog = (logger: Logger, recorder?: Recorder) => {
+  const startedAt = new WeakMap<Request, number>();
+  const log = logger.enabled('info');
+  // Parameters are destructured in the signature: Elysia reads a hook's source to learn what it
+  // uses, and other shapes (a rest element with a context alias) broke the compiled binary.
+  const answered = ({ request, set, response, code, error }: Answered): void => {
+    const began = startedAt.get(request);
+    const path = pathOf(request.url);
+    const status = response instanceof Response ? response.status : typeof set.status === 'number' ? set.status : 200;
+    // Tenths of a millisecond, without toFixed's string round trip.
+    const ms = began === undefined ? 0 : Math.round((performance.now() - began) * 10) / 10;
+    if (log) {
       // An accepted WebSocket handshake answers 101, though Elysia's route returned nothing (200).
       const upgraded = status === 200 && request.headers.get('upgrade')?.toLowerCase() === 'websocket';
-      if (upgraded) logger.info(`upgrade ${pathOf(request.url)}`, { status: 101, ms });
-      else logger.info(`${request.method} ${pathOf(request.url)}`, { status, ms });
-    });
+      if (upgraded) logger.info(`upgrade ${path}`, { status: 101, ms });
+      else logger.info(`${request.method} ${path}`, { status, ms });
+    }
+    // An error's body is not handed to this hook: its message comes from the error itself.
+    const body = response ?? (error === undefined ? undefined : toApiError(code ?? '', error)?.toBody());
+    recorder?.answered(request, path, status, ms, set.headers, body);
+  };
+  // With neither, no hook is registered at all: an after-response hook costs Elysia about 10% of
+  // its throughput on every request even when it returns at once (measured by `bun run bench`).
+  if (!log && !recorder) return new Elysia({ name: 'taskmock/request-log' });
+  return new Elysia({ name: 'taskmock/request-log' })
+    .onRequest(({ request }) => void startedAt.set(request, performance.now()))
+    .onAfterResponse({ as: 'global' }, answered as never);
 };

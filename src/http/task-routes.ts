@@ -3,6 +3,7 @@
 import { Elysia, t } from 'elysia';
 import type { KeyRing } from '../domain/keys.ts';
 import { identifyWorkspace } from './caller.ts';
+import type { Recorder } from '../journal/recorder.ts';
 import { MAX_BODY_BYTES, parseCreateBody, RejectedBody } from './create-body.ts';
 import { errors } from '../domain/errors.ts';
 import { JSON_CONTENT_TYPE, MAX_NAME_LENGTH } from '../domain/model.ts';
@@ -86,16 +87,19 @@ export interface TaskRouteDependencies {
   keyRing: KeyRing;
   /** The fault layer (§11); without it nothing is ever faulted. */
   faults?: HttpFaults;
+  /** Hosted mode's journal of requests (SPEC §13). */
+  recorder?: Recorder;
 }
 
-export function taskRoutes({ service, keyRing, faults }: TaskRouteDependencies) {
+export function taskRoutes({ service, keyRing, faults, recorder }: TaskRouteDependencies) {
   // Faults are drawn only for requests that reach a handler: a request refused for its key,
   // workspace id or body is the client's own bug, answered at once and never hidden by a fault.
   const faulted = <T>(fault: WorkspaceFaults, request: Request, set: unknown, run: () => T | Promise<T>) =>
     faults!.around(fault, { request, set: set as { headers: SetHeaders } }, run);
   return new Elysia({ name: 'taskmock/tasks' })
     .derive(({ query, request, body }) => {
-      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url);
+      const seen = recorder && ((ref: WorkspaceRef) => recorder.tag(request, ref));
+      const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url, seen);
       if (body instanceof RejectedBody) throw body.error;
       // One boolean test while no profile is in force anywhere (faults/resolver.ts).
       const fault = faults ? faults.forRequest(workspace) : null;

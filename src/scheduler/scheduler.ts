@@ -19,6 +19,8 @@ export interface SchedulerOptions {
   maxRunningPerWorkspace: number;
   /** Which of a workspace's tasks end `failed` (the fault layer's tasks.failRate); null: none. */
   failureOf?: (ref: WorkspaceRef) => FailureOf | null;
+  /** A lower running cap for some keys (issued with `limits`); the server's cap otherwise. */
+  runningCapFor?: (keyHash: string) => number;
   /**
    * A workspace the scheduler gave up on: its database rows threw or disagree with each other.
    * It is no longer planned (the others go on); the server reports that the database needs attention.
@@ -36,7 +38,7 @@ const MAX_PASSES_PER_INSTANT = 8;
 export function createScheduler(options: SchedulerOptions) {
   const { store, clock, random, clocks } = options;
   const rules = (ref: WorkspaceRef): StartRules => ({
-    maxRunning: options.maxRunningPerWorkspace,
+    maxRunning: options.runningCapFor?.(ref.keyHash) ?? options.maxRunningPerWorkspace,
     timeScale: clocks.timeScale(ref),
   });
   const queue = new DueQueue();

@@ -26,6 +26,17 @@ const asStorageError = (error: unknown): unknown => (isStorageFull(error) ? erro
 export function createCommitBatch(db: Database, schedule: (commit: () => void) => void = setImmediate) {
   let open: OpenBatch | null = null;
   const rollbackListeners: (() => void)[] = [];
+  const preCommitWriters: (() => void)[] = [];
+  let wakeScheduled = false;
+  let closed = false;
+
+  function begin(): void {
+    db.run('BEGIN IMMEDIATE');
+    const done = Promise.withResolvers<void>();
+    // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
+    done.promise.catch(() => {});
+    open = { done, afterCommit: [], afterSettle: [] };
+  }
 
   /**
    * Ends a failed transaction so the next turn can BEGIN again, then tries to checkpoint the WAL
@@ -50,6 +61,7 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     if (!batch) return;
     open = null;
     try {
+      for (const writer of preCommitWriters) writer();
       db.run('COMMIT');
     } catch (error) {
       rollBack();
@@ -65,11 +77,7 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
 
   function writeInBatch<T>(write: () => T): T {
     if (!open) {
-      db.run('BEGIN IMMEDIATE');
-      const done = Promise.withResolvers<void>();
-      // Rejections reach whoever awaits `committed()`; this keeps an unawaited one from crashing.
-      done.promise.catch(() => {});
-      open = { done, afterCommit: [], afterSettle: [] };
+      begin();
       schedule(commit);
     }
     return write();
@@ -107,7 +115,47 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
       rollbackListeners.push(listener);
     },
 
+    /**
+     * Registers `writer` to run inside every transaction just before its COMMIT: what it buffered
+     * in memory (journal rows, key counters) lands in the same group commit as the tasks.
+     */
+    beforeEveryCommit(writer: () => void): void {
+      preCommitWriters.push(writer);
+    },
+
+    /**
+     * A pre-commit writer has something buffered: make sure a transaction ends this turn even if
+     * nothing else writes. It opens late (at the end of the turn), so reads in this turn never
+     * wait for it.
+     */
+    wake(): void {
+      if (open || wakeScheduled || closed) return;
+      wakeScheduled = true;
+      schedule(() => {
+        if (!wakeScheduled) return;
+        wakeScheduled = false;
+        if (open || closed) return;
+        try {
+          begin();
+        } catch {
+          // The file refuses even a BEGIN (disk full, I/O error): what is buffered waits for the next commit.
+          return;
+        }
+        commit();
+      });
+    },
+
+    /** Commits what is pending; afterwards `wake` does nothing (the database is about to close). */
+    close(): void {
+      this.commitNow();
+      closed = true;
+    },
+
     /** Commits now instead of at the end of the turn (before shutdown). */
-    commitNow: commit,
+    commitNow(): void {
+      if (!open && wakeScheduled && !closed) begin();
+      wakeScheduled = false;
+      commit();
+    },
   };
 }

@@ -1,6 +1,8 @@
 // Opens the SQLite file taskmock owns: WAL for fast durable commits, an exclusive lock so a second
 // taskmock on the same file fails at start, and a schema versioned with PRAGMA user_version.
 import { Database, SQLiteError } from 'bun:sqlite';
+import { saltKeyIdentities } from './key-migration.ts';
+import { JOURNAL_SCHEMA } from '../journal/store.ts';
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
@@ -17,7 +19,10 @@ export class DatabaseOpenError extends Error {
   }
 }
 
-const MIGRATIONS: readonly string[] = [
+/** A schema step: SQL, or a function for a step SQL alone cannot do (re-hashing identities). */
+type Migration = string | ((db: Database) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   // 1: workspaces remember their last task id forever, so ids are never reused after a flush.
   `CREATE TABLE workspaces (
      key_hash TEXT NOT NULL,
@@ -109,6 +114,10 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE tasks_v6 RENAME TO tasks;
    CREATE UNIQUE INDEX tasks_by_workspace ON tasks (ws, id);
    CREATE INDEX tasks_unfinished ON tasks (ws, status, id) WHERE status NOT IN ('completed', 'failed');`,
+  // 7: key identities become HMAC-SHA256 under a per-database salt; the key table of hosted mode.
+  saltKeyIdentities,
+  // 8: the journal of hosted mode (SPEC §13), bounded per key.
+  JOURNAL_SCHEMA,
 ];
 
 export function openDatabase(path: string): Database {
@@ -169,7 +178,7 @@ function migrate(db: Database): void {
   }
   db.transaction(() => {
     for (let version = current; version < MIGRATIONS.length; version++) {
-      db.run(MIGRATIONS[version]!);
+      runMigration(db, MIGRATIONS[version]!);
     }
     db.run(`PRAGMA user_version = ${MIGRATIONS.length}`);
   }).immediate();
@@ -191,6 +200,11 @@ function readSchema(db: Database): Schema {
   return schema;
 }
 
+function runMigration(db: Database, step: Migration): void {
+  if (typeof step === 'string') db.run(step);
+  else step(db);
+}
+
 const columnName = (row: unknown): string => (row as { name: string }).name;
 
 let expectedSchema: Schema | undefined;
@@ -199,7 +213,7 @@ let expectedSchema: Schema | undefined;
 function migratedSchema(): Schema {
   if (expectedSchema) return expectedSchema;
   const empty = new Database(':memory:');
-  for (const migration of MIGRATIONS) empty.run(migration);
+  for (const migration of MIGRATIONS) runMigration(empty, migration);
   expectedSchema = readSchema(empty);
   empty.close();
   return expectedSchema;

@@ -38,13 +38,27 @@ export type FailureOf = (taskId: number) => string | null;
 
 export type Store = ReturnType<typeof createStore>;
 
+/**
+ * Hears each change as it is written, inside its transaction (the journal, SPEC §13, so its rows
+ * join the same commit). `removedBy` says why tasks were removed.
+ */
+export type ChangeWitness = (ref: WorkspaceRef, changes: TaskChange[], removedBy: RemovalCause) => void;
+export type RemovalCause = 'deleted' | 'flushed' | 'reset';
+
 export function createStore(db: Database, batch: CommitBatch, changes: ChangeFeed = createChangeFeed(batch.afterCommit)) {
   const statements = prepareStatements(db);
   const ids = createWorkspaceIds((ref) => statements.findWorkspace.get(ref.keyHash, ref.workspaceId)?.ws);
+  let witness: ChangeWitness | undefined;
 
   /** Bumps workspace `ws`'s version and announces `taskChanges` after COMMIT; inside `batch.write`. */
-  const recordChangeIn = (ws: number, ref: WorkspaceRef, taskChanges: TaskChange[]): number => {
+  const recordChangeIn = (
+    ws: number,
+    ref: WorkspaceRef,
+    taskChanges: TaskChange[],
+    removedBy: RemovalCause = 'reset',
+  ): number => {
     const { version } = statements.bumpVersion.get(ws)!;
+    witness?.(ref, taskChanges, removedBy);
     changes.announce({ ref, version, changes: taskChanges });
     return version;
   };
@@ -151,7 +165,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
       if (ws === undefined) return false;
       const deleted = batch.write(() => {
         const rows = statements.deleteQueued.all(ws, id);
-        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows));
+        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows), 'deleted');
         return rows.length;
       });
       counts.adjust(ref, -deleted);
@@ -164,7 +178,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
       if (ws === undefined) return 0;
       const removed = batch.write(() => {
         const rows = statements.flushDispatched.all(ws);
-        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows));
+        if (rows.length > 0) recordChangeIn(ws, ref, removals(rows), 'flushed');
         return rows.length;
       });
       counts.adjust(ref, -removed);
@@ -204,5 +218,10 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     advanceWorkspace,
 
     ...createControlWrites({ statements, recordChangeIn, ids, counts, batch }),
+
+    /** Sets the one witness of every change (the journal). */
+    witnessChanges(listener: ChangeWitness): void {
+      witness = listener;
+    },
   };
 }

@@ -35,8 +35,8 @@ function assertValidHandshake(headers: Fields): void {
   if (headers['sec-websocket-version']?.trim() !== '13') throw errors.invalidHandshake();
 }
 
-export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspaces; maxWorkspaceConnections: number }) {
-  const { keyRing, workspaces, maxWorkspaceConnections } = options;
+export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspaces }) {
+  const { keyRing, workspaces } = options;
 
   function release(slot: Slot): void {
     if (slot.released) return;
@@ -49,12 +49,14 @@ export function createAdmission(options: { keyRing: KeyRing; workspaces: Workspa
     release,
 
     /** Checks the request and takes a slot, or throws the contract's error. */
-    admit(query: Fields, headers: Fields, url: string): Slot {
-      const ref = identifyWorkspace(keyRing, query, (name) => headers[name], url);
+    admit(query: Fields, headers: Fields, url: string, seen?: (ref: WorkspaceRef) => void): Slot {
+      const ref = identifyWorkspace(keyRing, query, (name) => headers[name], url, seen);
       const request = parseStreamRequest(query, url);
       assertValidHandshake(headers);
       workspaces.assertCanUse(ref);
-      if (workspaces.connectionCount(ref) >= maxWorkspaceConnections) throw errors.tooManyConnections();
+      if (workspaces.connectionCount(ref) >= keyRing.limitsFor(ref.keyHash).maxWorkspaceConnections) {
+        throw errors.tooManyConnections();
+      }
       workspaces.connectionOpened(ref);
       const slot: Slot = { ref, request, released: false, pendingTimer: undefined };
       // If the handshake never completes (the client vanished, Bun refused the upgrade), no close

@@ -35,6 +35,8 @@ export interface Topic {
   /** The list format's topic (the original one). */
   name: string;
   formats: Record<StreamFormat, number>;
+  /** Publishes so far per format: a socket's messages are the difference over its life (journal). */
+  published: Record<StreamFormat, number>;
   /** Sockets under a fault delay (§11): not subscribed, each sent every message by itself. */
   delayed?: Set<{ send(message: string): void }>;
 }
@@ -82,11 +84,18 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
     patches.delete(key);
     // Bun is told nothing about workspaces nobody watches (the last socket may have just closed).
     if (!topic) return;
-    const { ref, formats } = topic;
-    if (formats.list > 0) publishTo(live, topic, snapshots.tasksJson(ref));
-    if (formats.envelope > 0) live.publish(formatTopic(ref, 'envelope'), snapshots.envelope(ref), false);
+    const { ref, formats, published } = topic;
+    if (formats.list > 0) {
+      publishTo(live, topic, snapshots.tasksJson(ref));
+      published.list++;
+    }
+    if (formats.envelope > 0) {
+      live.publish(formatTopic(ref, 'envelope'), snapshots.envelope(ref), false);
+      published.envelope++;
+    }
     if (formats.patch > 0 && patch) {
       live.publish(formatTopic(ref, 'patch'), patchMessage(patch.from, patch.version, patch.changes.values()), false);
+      published.patch++;
     }
   }
 

@@ -40,7 +40,10 @@ export function createResender(options: ResendOptions) {
     }
     waitingForCommit = false;
     if (!server) return;
-    for (const topic of listTopics()) publishTo(server, topic, snapshots.tasksJson(topic.ref));
+    for (const topic of listTopics()) {
+      publishTo(server, topic, snapshots.tasksJson(topic.ref));
+      topic.published.list++;
+    }
   }
 
   function stop(): void {

@@ -16,11 +16,23 @@ import type { Snapshots } from '../storage/snapshots.ts';
 import { createAdmission, type Slot } from './admission.ts';
 import type { ChangeHistory } from './history.ts';
 import { createPublisher, workspaceTopic, type Topic } from './publisher.ts';
+import type { Recorder } from '../journal/recorder.ts';
 import { createResender } from './resend.ts';
 import type { SocketFaults, StreamFaults } from '../faults/stream-faults.ts';
 
 /** Close code sent to every socket when the server shuts down ("going away"). */
 export const GOING_AWAY = 1001;
+/** Close code sent to the sockets of a key that was revoked, re-issued or expired. */
+export const POLICY_VIOLATION = 1008;
+
+/** In hosted mode, what the journal needs about a socket (events.ts `socket.open` / `socket.close`). */
+interface SocketTrace {
+  origin: string | undefined;
+  userAgent: string | undefined;
+  openId: number;
+  openedAt: number;
+  publishedAtOpen: number;
+}
 
 /**
  * Bun-level socket limits. Bun takes these once per server (`Bun.serve({ websocket })`), not per
@@ -46,6 +58,7 @@ interface StreamData {
   slot: Slot;
   /** The faults this socket lives under (§11); null on the plain pub/sub path. */
   faults: SocketFaults | null;
+  trace: SocketTrace | undefined;
   open(ws: ServerWebSocket<StreamData>): void;
   close(ws: ServerWebSocket<StreamData>, code: number): void;
   message(): void;
@@ -71,18 +84,20 @@ export interface LiveStreamOptions {
   snapshots: Snapshots;
   changes: ChangeFeed;
   batch: CommitBatch;
-  maxWorkspaceConnections: number;
   /** The tick of SPEC §3 (resend.ts); 0 turns it off. */
   streamResendMs: number;
   logger: Logger;
   /** The fault layer (§11); without it no socket is ever faulted. */
   faults?: StreamFaults;
+  /** Hosted mode's journal; absent, sockets are not journaled. */
+  recorder?: Recorder;
 }
 
 const watchedTopic = (ref: WorkspaceRef): WatchedTopic => ({
   ref,
   name: workspaceTopic(ref),
   formats: { list: 0, envelope: 0, patch: 0 },
+  published: { list: 0, envelope: 0, patch: 0 },
   sockets: new Set(),
 });
 
@@ -113,6 +128,9 @@ export function createLiveStream(options: LiveStreamOptions) {
     const { slot } = ws.data;
     // The pending timer fired first (an absurdly slow handshake): the slot is gone, so is the socket.
     if (!admission.opened(slot) || closing) return void ws.close(closing ? GOING_AWAY : 1013, 'try again');
+    // Revoked between the upgrade and now: the key no longer opens anything.
+    if (!options.keyRing.isLive(slot.ref.keyHash)) return void ws.close(POLICY_VIOLATION, 'key revoked');
+    options.keyRing.count(slot.ref.keyHash, 'sockets');
     const key = workspaceKey(slot.ref);
     let topic = topics.get(key);
     if (!topic) topics.set(key, (topic = watchedTopic(slot.ref)));
@@ -122,6 +140,12 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Sockets of one workspace share one ref and one topic name instead of a copy each.
     slot.ref = topic.ref;
     const ref = slot.ref;
+    const trace = ws.data.trace;
+    if (trace && options.recorder) {
+      trace.openId = options.recorder.socketOpened(ref, trace.origin, trace.userAgent);
+      trace.openedAt = performance.now();
+      trace.publishedAtOpen = topic.published[slot.request.format];
+    }
     logger.debug('stream open', { workspace: ref.workspaceId, subscribers: topic.sockets.size, format: slot.request.format });
     ws.data.faults?.opened(ws);
     // Versions must never repeat nor skip: the publisher sends the first message in its flush.
@@ -146,6 +170,13 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Bun calls close for every ending, clean or not (1006 when the peer just vanished).
     const key = workspaceKey(slot.ref);
     const topic = topics.get(key);
+    const trace = ws.data.trace;
+    if (trace && trace.openId > 0 && topic?.sockets.has(ws)) {
+      // The first message on open, then every publish to its format's topic while it was open.
+      const messages = 1 + topic.published[slot.request.format] - trace.publishedAtOpen;
+      const lifetimeMs = Math.round(performance.now() - trace.openedAt);
+      options.recorder?.socketClosed(slot.ref, trace.openId, lifetimeMs, code, messages);
+    }
     if (ws.data.faults) {
       ws.data.faults.closed();
       topic?.delayed?.delete(ws.data.faults);
@@ -177,8 +208,16 @@ export function createLiveStream(options: LiveStreamOptions) {
     STREAM_PATH,
     ({ query, headers, request, server, set }) => {
       if (closing) throw errors.shuttingDown();
-      const slot = admission.admit(query, headers, request.url);
-      const data: StreamData = { slot, faults: null, ...events };
+      const recorder = options.recorder;
+      const slot = admission.admit(query, headers, request.url, recorder && ((ref) => recorder.tag(request, ref)));
+      const trace = recorder && {
+        origin: headers.origin,
+        userAgent: headers['user-agent'],
+        openId: 0,
+        openedAt: 0,
+        publishedAtOpen: 0,
+      };
+      const data: StreamData = { slot, faults: null, trace, ...events };
       if (options.faults) {
         try {
           data.faults = options.faults.forUpgrade(slot.ref, request, set as { headers: Record<string, string> });
@@ -208,6 +247,14 @@ export function createLiveStream(options: LiveStreamOptions) {
 
     /** Open sockets right now (for /stats and tests). */
     openCount,
+
+    /** Closes every socket of the key with this identity (revoked, re-issued or expired) with 1008. */
+    closeKey(keyHash: string, reason = 'key revoked'): void {
+      for (const topic of [...topics.values()]) {
+        if (topic.ref.keyHash !== keyHash) continue;
+        for (const ws of [...topic.sockets]) ws.close(POLICY_VIOLATION, reason);
+      }
+    },
 
     /** Whether the resend tick's timer exists (for tests: never while no socket is open). */
     resendActive: resender.active,
