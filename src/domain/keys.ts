@@ -124,9 +124,11 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
      * database, as SPEC §2 promises, although each database salts identities differently.
      */
     stableDrawName(draw: string): string {
-      const slash = draw.indexOf('/');
-      const name = drawNames.get(slash === -1 ? draw : draw.slice(0, slash));
-      return name === undefined ? draw : name + draw.slice(slash);
+      if (!draw.includes('/')) return drawNames.get(draw) ?? draw;
+      return draw
+        .split('/')
+        .map((part) => drawNames.get(part) ?? part)
+        .join('/');
     },
 
     nameOf: (identity: string): string | undefined => identityNames.get(identity),
