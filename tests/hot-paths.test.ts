@@ -110,3 +110,11 @@ test('the key ring answers the salted identity of a configured key, null otherwi
   expect(taskmock.keyRing.identify(undefined)).toBeNull();
   taskmock.close();
 });
+
+test('digests compare equal only when every byte matches', async () => {
+  const { sameBytes } = await import('../src/domain/constant-time.ts');
+  expect(sameBytes(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3]))).toBe(true);
+  expect(sameBytes(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4]))).toBe(false);
+  expect(sameBytes(new Uint8Array([9, 2, 3]), new Uint8Array([1, 2, 3]))).toBe(false);
+  expect(sameBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).toBe(false);
+});

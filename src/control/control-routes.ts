@@ -1,6 +1,6 @@
 // The /control routes (SPEC §10). Thin: identify the caller as /tasks does, check CONTROL, call the
 // control service. With CONTROL=off none of them exist, so each answers 404 `Not Found`.
-import { timingSafeEqual } from 'node:crypto';
+import { sameBytes } from '../domain/constant-time.ts';
 import { Elysia, t } from 'elysia';
 import type { Config } from '../config/config.ts';
 import { errors } from '../domain/errors.ts';
@@ -20,7 +20,7 @@ const digest = (value: string) => new Bun.CryptoHasher('sha256').update(value).d
 export function adminCheck(config: Config): (presented: string | null) => boolean {
   if (config.control !== 'admin') return () => true;
   const expected = digest(config.adminKey ?? '');
-  return (presented) => presented !== null && timingSafeEqual(digest(presented), expected);
+  return (presented) => presented !== null && sameBytes(digest(presented), expected);
 }
 
 const DOCS = { tags: ['control'], security: API_KEY_SECURITY };

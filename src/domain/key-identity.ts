@@ -4,7 +4,7 @@
 // useless. (Whoever holds the file holds the salt too, so a short key stays guessable: hence the
 // warning at start for configured keys under 12 characters.) The inner SHA-256 is what schema
 // version 1 stored, so the migration can re-key existing rows without knowing any key.
-import { timingSafeEqual } from 'node:crypto';
+import { sameBytes } from './constant-time.ts';
 
 export function sha256(value: string): Buffer {
   return Buffer.from(Bun.SHA256.hash(value) as Uint8Array);
@@ -21,5 +21,5 @@ export function keyIdentity(salt: Uint8Array, key: string): string {
 
 /** Constant-time equality of two secrets of any length (their digests are compared). */
 export function secretsEqual(presented: string, expected: string): boolean {
-  return timingSafeEqual(sha256(presented), sha256(expected));
+  return sameBytes(sha256(presented), sha256(expected));
 }

@@ -1,6 +1,5 @@
 // What `PUT /admin/keys/:name` may ask for, checked with a message naming the bad field, and the
 // key's secret and identity.
-import { randomBytes } from 'node:crypto';
 import { errors } from './errors.ts';
 import { sha256, saltedDigest } from './key-identity.ts';
 import type { KeyLimits } from './keys.ts';
@@ -19,7 +18,7 @@ export interface IssueRequest {
 }
 
 /** 32 URL-safe characters from the system's cryptographic random source (192 bits). */
-export const newSecret = (): string => randomBytes(24).toString('base64url');
+export const newSecret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
 
 /** An issued key's workspaces are stored under its name's identity, so a re-issue keeps them. */
 export const issuedKeyIdentity = (salt: Uint8Array, name: string): string => saltedDigest(salt, sha256(`issued:${name}`));
