@@ -13,7 +13,8 @@ const commands = readme
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await spawnServer(['--db', ':memory:', '--log-level', 'warn']);
+  // With the admin key the README's "Running it for candidates" lines work too.
+  server = await spawnServer(['--db', ':memory:', '--log-level', 'warn', '--admin-key', 'team-secret']);
 });
 afterAll(async () => {
   server.process.kill('SIGTERM');
