@@ -169,3 +169,21 @@ describe('seeded draws', () => {
     }
   });
 });
+
+test('OpenAPI and AsyncAPI document `failed`, the optional `failure` and /control/faults', async () => {
+  const taskmock = testTaskmock();
+  try {
+    const openapi = await json(taskmock.request('GET', '/swagger/json'));
+    const asyncapi = await json(taskmock.request('GET', '/asyncapi.json'));
+    expect(openapi.components.schemas.TaskStatus.enum).toContain('failed');
+    expect(asyncapi.components.schemas.Task.properties.status.enum).toContain('failed');
+    for (const task of [openapi.components.schemas.Task, asyncapi.components.schemas.Task]) {
+      expect(task.properties.failure.type).toBe('string');
+      expect(task.required ?? []).not.toContain('failure');
+    }
+    expect(Object.keys(openapi.paths['/control/faults']).sort()).toEqual(['delete', 'get', 'put']);
+    expect(openapi.components.schemas.FaultProfile).toBeDefined();
+  } finally {
+    taskmock.close();
+  }
+});

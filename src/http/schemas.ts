@@ -43,6 +43,12 @@ export const Task = t.Object(
     createdAt: t.String({ format: 'date-time' }),
     startedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
     completedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
+    failure: t.Optional(
+      t.String({
+        description: 'Only on a `failed` task (status `failed` appears only under a fault profile with tasks.failRate): why it failed.',
+        examples: ['injected failure: the GPU node went away'],
+      }),
+    ),
   },
   {
     [COMPONENT_NAME]: 'Task',
