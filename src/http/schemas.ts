@@ -45,7 +45,8 @@ export const Task = t.Object(
     completedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
     failure: t.Optional(
       t.String({
-        description: 'Only on a `failed` task (status `failed` appears only under a fault profile with tasks.failRate): why it failed.',
+        description:
+          'Only on a `failed` task (status `failed` appears only under a fault profile with tasks.failRate): why it failed.',
         examples: ['injected failure: the GPU node went away'],
       }),
     ),
