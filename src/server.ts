@@ -110,6 +110,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     random,
     maxWorkspaceTasks: config.maxWorkspaceTasks,
     onReset: resetHooks,
+    onKeyReset: [faults.clearKeyProfiles],
   });
   const history = createChangeHistory({ changes });
   const hosted = createHosted({ config, db, batch, keyRing, store, clock });

@@ -31,6 +31,11 @@ export interface ControlServiceOptions {
   maxWorkspaceTasks: number;
   /** Called for every workspace a reset empties, in its transaction (faults go back to the default there). */
   onReset?: readonly ((ref: WorkspaceRef) => void)[];
+  /**
+   * Called once for a key-wide reset, in its transaction: state kept for workspaces the store does
+   * not list (a workspace holding only a fault profile) is put back there.
+   */
+  onKeyReset?: readonly ((keyHash: string) => void)[];
 }
 
 export type ControlService = ReturnType<typeof createControlService>;
@@ -89,6 +94,7 @@ export function createControlService(options: ControlServiceOptions) {
     reset(ref: WorkspaceRef, scope: 'workspace' | 'key'): Promise<void> {
       const ids = scope === 'key' ? store.workspaceIdsOfKey(ref.keyHash) : [ref.workspaceId];
       for (const workspaceId of ids) resetOne({ keyHash: ref.keyHash, workspaceId });
+      if (scope === 'key') for (const hook of options.onKeyReset ?? []) hook(ref.keyHash);
       return durable(() => undefined);
     },
 

@@ -4,7 +4,7 @@
 import type { Database } from 'bun:sqlite';
 import type { Config } from '../config/config.ts';
 import { ApiError } from '../domain/errors.ts';
-import type { WorkspaceRef } from '../domain/model.ts';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import { createFaultEvents } from './events.ts';
@@ -53,6 +53,24 @@ export function createFaults({ config, random, db, batch, keyProfile }: FaultsOp
     }
   }
   for (const { ref, named } of store.load()) remember(ref, named);
+
+  /**
+   * A failed COMMIT took back the profiles written in its turn: make memory say what the file says.
+   * Profiles that did not change keep their object, so their workspaces' draws go on where they were.
+   */
+  function reloadAfterRollback(): void {
+    const stored = new Map(store.load().map(({ ref, named }) => [workspaceKey(ref), { ref, named }]));
+    for (const [keyHash, ids] of ownByKey) {
+      for (const workspaceId of [...ids]) {
+        if (!stored.has(workspaceKey({ keyHash, workspaceId }))) remember({ keyHash, workspaceId }, null);
+      }
+    }
+    for (const [key, { ref, named }] of stored) {
+      const current = resolver.ownProfile(key);
+      if (!current || JSON.stringify(current) !== JSON.stringify(named)) remember(ref, named);
+    }
+  }
+  batch.onRollback(reloadAfterRollback);
 
   return {
     resolver,

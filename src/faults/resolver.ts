@@ -117,6 +117,9 @@ export function createFaultResolver(options: FaultResolverOptions) {
       anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
     },
 
+    /** The workspace's own profile (by its `workspaceKey`), or undefined. */
+    ownProfile: (key: string): NamedProfile | undefined => ownProfiles.get(key),
+
     /** Workspaces with a profile of their own (for tests and the admin page). */
     ownProfileCount: (): number => ownProfiles.size,
   };
