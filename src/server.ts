@@ -32,6 +32,7 @@ import { createTaskService } from './domain/tasks.ts';
 import { createWorkspaces } from './domain/workspaces.ts';
 import { createFaults } from './faults/faults.ts';
 import { faultRoutes } from './faults/routes.ts';
+import { checkKeyFaults } from './faults/key-profiles.ts';
 
 export const VERSION: string = packageJson.version;
 
@@ -63,6 +64,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     serverLimits: config,
     clock,
     onDirty: batch.wake,
+    checkFaults: checkKeyFaults,
   });
   batch.beforeEveryCommit(() => keyTable.saveCounters(keyRing.takeDirty()));
   const random: typeof source = (draw) => source(keyRing.stableDrawName(draw));
@@ -70,7 +72,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const workspaces = createWorkspaces({ store, maxWorkspacesFor: (keyHash) => limitsFor(keyHash).maxWorkspaces });
   const databaseHealth = createDatabaseHealth();
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
-  const faults = createFaults({ config, random, db, batch });
+  const faults = createFaults({ config, random, db, batch, faultsOfKey: keyRing.faultsOf });
   const plannedRuns = logTransitions(changes, logger);
   const scheduler = createScheduler({
     onStart: (ref, start) => notePlannedRun(plannedRuns, ref, start),

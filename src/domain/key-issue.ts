@@ -6,7 +6,7 @@ import type { KeyLimits } from './keys.ts';
 
 export const KEY_NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 const LIMIT_FIELDS = ['maxWorkspaces', 'maxWorkspaceConnections', 'maxRunningWorkspaceTasks', 'maxWorkspaceTasks'] as const;
-/** SPEC §11's presets; a profile object is checked by the faults module where it exists. */
+/** SPEC §11's presets; a profile object is checked by the faults module (`checkFaults`). */
 export const FAULT_PRESETS = ['none', 'slow', 'flaky', 'chaos'] as const;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -27,14 +27,26 @@ export function assertKeyName(name: string): void {
   if (!KEY_NAME_PATTERN.test(name)) throw errors.invalidKeyName();
 }
 
-export function parseIssueRequest(name: string, body: unknown, server: KeyLimits, now: number): IssueRequest {
+/**
+ * Checks a fault profile object, answering its clean copy; throws an Error whose message names the
+ * bad field. Injected, so the domain knows nothing of faults.
+ */
+export type FaultsCheck = (profile: object) => object;
+
+export function parseIssueRequest(
+  name: string,
+  body: unknown,
+  server: KeyLimits,
+  now: number,
+  checkFaults: FaultsCheck = (profile) => profile,
+): IssueRequest {
   assertKeyName(name);
   const input = (body ?? {}) as Record<string, unknown>;
   if (typeof input !== 'object' || Array.isArray(input)) throw errors.invalidBody();
   return {
     label: parseLabel(input.label),
     expiresAt: parseExpiry(input.expiresAt, now),
-    faults: parseFaults(input.faults),
+    faults: parseFaults(input.faults, checkFaults),
     limits: parseLimits(input.limits, server),
   };
 }
@@ -55,11 +67,18 @@ function parseExpiry(expiresAt: unknown, now: number): number | null {
   return time;
 }
 
-function parseFaults(faults: unknown): unknown {
-  if (faults === undefined || faults === null || faults === 'none') return null;
+/** None given: the server's profile. `"none"` is kept: the key has no faults whatever FAULTS says. */
+function parseFaults(faults: unknown, check: FaultsCheck): unknown {
+  if (faults === undefined || faults === null) return null;
   if (typeof faults === 'string' && (FAULT_PRESETS as readonly string[]).includes(faults)) return faults;
-  if (typeof faults === 'object' && !Array.isArray(faults)) return faults;
-  throw errors.invalidKeySettings(`faults must be a preset (${FAULT_PRESETS.join(', ')}) or a fault profile object`);
+  if (typeof faults !== 'object' || Array.isArray(faults)) {
+    throw errors.invalidKeySettings(`faults must be a preset (${FAULT_PRESETS.join(', ')}) or a fault profile object`);
+  }
+  try {
+    return check(faults);
+  } catch (error) {
+    throw errors.invalidKeySettings((error as Error).message);
+  }
 }
 
 function parseLimits(limits: unknown, server: KeyLimits): Partial<KeyLimits> | null {

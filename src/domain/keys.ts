@@ -10,7 +10,7 @@
 import { errors } from './errors.ts';
 import { keyIdentity, sha256 } from './key-identity.ts';
 import type { Clock } from '../scheduler/clock.ts';
-import { issuedKeyIdentity, newSecret, parseIssueRequest, type IssueRequest } from './key-issue.ts';
+import { type FaultsCheck, issuedKeyIdentity, newSecret, parseIssueRequest, type IssueRequest } from './key-issue.ts';
 
 export interface KeyLimits {
   maxWorkspaces: number;
@@ -54,12 +54,14 @@ export interface KeyRingOptions {
   clock: Clock;
   /** Something buffered (counters) waits for a commit. */
   onDirty?: () => void;
+  /** Checks the fault profile a key is issued with (faults/key-profiles.ts). */
+  checkFaults?: FaultsCheck;
 }
 
 /** The name a configured key is listed under: a short fingerprint of its identity, never the key. */
 export const configuredName = (identity: string) => `configured-${identity.slice(0, 8)}`;
 
-export function createKeyRing({ store, configured, serverLimits, clock, onDirty = () => {} }: KeyRingOptions) {
+export function createKeyRing({ store, configured, serverLimits, clock, onDirty = () => {}, checkFaults }: KeyRingOptions) {
   const byName = new Map<string, KeyRecord>();
   const byLookup = new Map<string, KeyRecord>();
   const limits = new Map<string, KeyLimits>();
@@ -133,6 +135,9 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
     nameOf: (identity: string): string | undefined => identityNames.get(identity),
 
+    /** What the key of `identity` was issued with as its faults (a preset name, a profile), or null. */
+    faultsOf: (identity: string): unknown => byName.get(identityNames.get(identity) ?? '')?.faults ?? null,
+
     get: (name: string): KeyRecord | undefined => byName.get(name),
 
     /** Configured keys first, then issued ones, oldest first. */
@@ -143,7 +148,7 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
     /** Issues (or re-issues, with a new secret) the key `name`; answers the key itself, once. */
     issue(name: string, body: unknown): { record: KeyRecord; key: string } {
-      const request: IssueRequest = parseIssueRequest(name, body, serverLimits, clock.now());
+      const request: IssueRequest = parseIssueRequest(name, body, serverLimits, clock.now(), checkFaults);
       const previous = byName.get(name);
       if (previous?.kind === 'configured') throw errors.keyNameTaken(name);
       const secret = newSecret();

@@ -11,7 +11,8 @@ import { createFaultEvents } from './events.ts';
 import { createFaultStore } from './fault-store.ts';
 import { createHttpFaults } from './http-faults.ts';
 import type { NamedProfile } from './presets.ts';
-import { createFaultResolver, type KeyProfileLookup } from './resolver.ts';
+import { keyProfileLookup } from './key-profiles.ts';
+import { createFaultResolver } from './resolver.ts';
 import { createStreamFaults } from './stream-faults.ts';
 import { createTaskFaults } from './task-faults.ts';
 
@@ -30,13 +31,15 @@ export interface FaultsOptions {
   random: RandomSource;
   db: Database;
   batch: CommitBatch;
-  keyProfile?: KeyProfileLookup;
+  /** What the key of a hash was issued with as its faults (a preset name, a profile), or null. */
+  faultsOfKey?: (keyHash: string) => unknown;
 }
 
 export type Faults = ReturnType<typeof createFaults>;
 
-export function createFaults({ config, random, db, batch, keyProfile }: FaultsOptions) {
+export function createFaults({ config, random, db, batch, faultsOfKey }: FaultsOptions) {
   const events = createFaultEvents();
+  const keyProfile = faultsOfKey && keyProfileLookup(faultsOfKey);
   const resolver = createFaultResolver({ server: config.faults, random, keyProfile });
   const store = createFaultStore(db, batch);
   const ownByKey = new Map<string, Set<string>>();

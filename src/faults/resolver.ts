@@ -48,23 +48,33 @@ function hasHttpFaults(profile: FaultProfile): boolean {
 }
 
 export function createFaultResolver(options: FaultResolverOptions) {
-  const { server, random } = options;
-  let keyProfile = options.keyProfile;
+  const { server, random, keyProfile } = options;
   const ownProfiles = new Map<string, NamedProfile>();
   /** Draw state per workspace, made when a workspace first meets a profile; dropped when it changes. */
   const states = new Map<string, { source: NamedProfile; faults: WorkspaceFaults }>();
+  const inert = new WeakMap<NamedProfile, boolean>();
   const serverFaults = !isInert(server.profile);
+  // With a key lookup (issued keys may carry a profile) every request resolves; each step is a
+  // Map lookup, and no string is built unless some workspace has a profile of its own.
   let anyFaults = serverFaults || keyProfile !== undefined;
 
-  function resolve(ref: WorkspaceRef, key: string): { scope: FaultScope; named: NamedProfile } {
-    const own = ownProfiles.get(key);
+  function resolve(ref: WorkspaceRef): { scope: FaultScope; named: NamedProfile } {
+    const own = ownProfiles.size > 0 ? ownProfiles.get(workspaceKey(ref)) : undefined;
     if (own) return { scope: 'workspace', named: own };
     const ofKey = keyProfile?.(ref.keyHash);
     if (ofKey) return { scope: 'key', named: ofKey };
     return { scope: 'server', named: server };
   }
 
-  function stateFor(ref: WorkspaceRef, key: string, scope: FaultScope, named: NamedProfile): WorkspaceFaults {
+  function isInertProfile(named: NamedProfile): boolean {
+    if (named === server) return !serverFaults;
+    let answer = inert.get(named);
+    if (answer === undefined) inert.set(named, (answer = isInert(named.profile)));
+    return answer;
+  }
+
+  function stateFor(ref: WorkspaceRef, scope: FaultScope, named: NamedProfile): WorkspaceFaults {
+    const key = workspaceKey(ref);
     const cached = states.get(key);
     if (cached && cached.source === named) return cached.faults;
     let requests = 0;
@@ -86,16 +96,15 @@ export function createFaultResolver(options: FaultResolverOptions) {
   return {
     /** The profile in force for the workspace, and its scope. */
     inForce(ref: WorkspaceRef): ProfileInForce {
-      const { scope, named } = resolve(ref, workspaceKey(ref));
+      const { scope, named } = resolve(ref);
       return { scope, ...named };
     },
 
     /** The workspace's faults, or null when the profile in force asks for none. */
     faultsFor(ref: WorkspaceRef): WorkspaceFaults | null {
       if (!anyFaults) return null;
-      const key = workspaceKey(ref);
-      const { scope, named } = resolve(ref, key);
-      return isInert(named.profile) ? null : stateFor(ref, key, scope, named);
+      const { scope, named } = resolve(ref);
+      return isInertProfile(named) ? null : stateFor(ref, scope, named);
     },
 
     /**
@@ -110,17 +119,7 @@ export function createFaultResolver(options: FaultResolverOptions) {
       anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
     },
 
-    /** Hosted mode: looks keys' profiles up from now on (undefined: keys have none). */
-    setKeyProfileLookup(lookup: KeyProfileLookup | undefined): void {
-      keyProfile = lookup;
-      states.clear();
-      anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
-    },
-
     /** The workspace's own profile (by its `workspaceKey`), or undefined. */
     ownProfile: (key: string): NamedProfile | undefined => ownProfiles.get(key),
-
-    /** Workspaces with a profile of their own (for tests and the admin page). */
-    ownProfileCount: (): number => ownProfiles.size,
   };
 }
