@@ -7,6 +7,7 @@ import { ManualClock } from '../src/scheduler/clock.ts';
 import { seededRandom } from '../src/domain/random.ts';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
 import { eventually, silentLogger, testConfig } from './helpers.ts';
+import { VersionedClient } from './versioned-client.ts';
 
 let running: RunningTaskmock[] = [];
 let sockets: WebSocket[] = [];
@@ -93,6 +94,53 @@ describe('stream faults', () => {
     const listed = (await (await fetch(`${base(taskmock)}/tasks?api_key=demo`)).json()) as { tasks: Task[] };
     expect(client.frames.at(-1)!.tasks).toEqual(listed.tasks);
   });
+});
+
+describe('stream.delayMs on versioned sockets (envelope, patch)', () => {
+  /** A versioned client that also notes when each message arrived. */
+  function versioned(taskmock: RunningTaskmock, format: 'envelope' | 'patch') {
+    const client = new VersionedClient(`${base(taskmock).replace('http', 'ws')}/ws/tasks?api_key=demo&format=${format}`);
+    const arrivals: number[] = [];
+    client.socket.addEventListener('message', () => arrivals.push(performance.now()));
+    return { client, arrivals };
+  }
+
+  test.each(['envelope', 'patch'] as const)('%s: the first message and every change wait the drawn delay', async (format) => {
+    const taskmock = serve({ stream: { delayMs: [150, 200] } });
+    const connectedAt = performance.now();
+    const { client, arrivals } = versioned(taskmock, format);
+    await client.reach(0);
+    expect(arrivals[0]! - connectedAt).toBeGreaterThanOrEqual(149);
+    const createdAt = performance.now();
+    expect((await create(taskmock, 'late')).status).toBe(200);
+    await client.reach(1);
+    // The change was published after the create began; its message waited at least the minimum.
+    expect(arrivals[1]! - createdAt).toBeGreaterThanOrEqual(149);
+    expect(client.tasks.map((task) => task.name)).toEqual(['late']);
+    expect(client.failure).toBeUndefined();
+    await client.close();
+  });
+
+  test.each(['envelope', 'patch'] as const)(
+    '%s: delayed messages keep their order; the last equals GET /tasks',
+    async (format) => {
+      const taskmock = serve({ stream: { delayMs: [0, 120] } });
+      const { client } = versioned(taskmock, format);
+      await client.reach(0);
+      const plain = new VersionedClient(`${base(taskmock).replace('http', 'ws')}/ws/tasks?api_key=demo&format=${format}`);
+      await plain.reach(0);
+      for (let i = 0; i < 8; i++) {
+        expect((await create(taskmock, `t${i}`)).status).toBe(200);
+        await Bun.sleep(15);
+      }
+      const listed = (await (await fetch(`${base(taskmock)}/tasks?api_key=demo`)).json()) as { tasks: Task[]; version: number };
+      await client.reach(listed.version);
+      // Never a gap nor a repeated version (VersionedClient checks each message), whatever the delays.
+      expect(client.failure).toBeUndefined();
+      expect(client.tasks).toEqual(listed.tasks);
+      await Promise.all([client.close(), plain.close()]);
+    },
+  );
 });
 
 describe('tasks.failRate', () => {

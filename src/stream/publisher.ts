@@ -37,14 +37,26 @@ export interface Topic {
   formats: Record<StreamFormat, number>;
   /** Publishes so far per format: a socket's messages are the difference over its life (journal). */
   published: Record<StreamFormat, number>;
-  /** Sockets under a fault delay (§11): not subscribed, each sent every message by itself. */
-  delayed?: Set<{ send(message: string): void }>;
+  /** Sockets under a fault delay (§11), per format: not subscribed, each sent every message by itself. */
+  delayed?: Partial<Record<StreamFormat, Set<DelayedSocket>>>;
 }
 
-/** One `publish` to the topic's subscribers, and each delayed socket sent its own copy. */
-export function publishTo(server: Server<unknown>, topic: Topic, message: string): void {
-  server.publish(topic.name, message, false);
-  if (topic.delayed) for (const socket of topic.delayed) socket.send(message);
+/** A socket whose messages wait a drawn delay, in order (faults/stream-faults.ts). */
+export interface DelayedSocket {
+  send(message: string): void;
+}
+
+/** One `publish` to the format's subscribers, and each delayed socket of that format sent its own copy. */
+export function publishTo(server: Server<unknown>, topic: Topic, format: StreamFormat, message: string): void {
+  server.publish(format === 'list' ? topic.name : formatTopic(topic.ref, format), message, false);
+  const delayed = topic.delayed?.[format];
+  if (delayed) for (const socket of delayed) socket.send(message);
+}
+
+/** Delayed sockets get each message from the publisher instead of Bun's topic. */
+export function addDelayed(topic: Topic, format: StreamFormat, socket: DelayedSocket): void {
+  topic.delayed ??= {};
+  (topic.delayed[format] ??= new Set()).add(socket);
 }
 
 export function workspaceTopic(ref: WorkspaceRef): string {
@@ -69,6 +81,8 @@ interface Joiner {
   ws: ServerWebSocket<unknown>;
   ref: WorkspaceRef;
   request: StreamRequest;
+  /** Set when the socket's messages are delayed: it is sent each one instead of subscribing. */
+  delayed: DelayedSocket | undefined;
 }
 
 export function createPublisher({ topics, snapshots, batch, history }: PublisherOptions) {
@@ -86,15 +100,15 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
     if (!topic) return;
     const { ref, formats, published } = topic;
     if (formats.list > 0) {
-      publishTo(live, topic, snapshots.tasksJson(ref));
+      publishTo(live, topic, 'list', snapshots.tasksJson(ref));
       published.list++;
     }
     if (formats.envelope > 0) {
-      live.publish(formatTopic(ref, 'envelope'), snapshots.envelope(ref), false);
+      publishTo(live, topic, 'envelope', snapshots.envelope(ref));
       published.envelope++;
     }
     if (formats.patch > 0 && patch) {
-      live.publish(formatTopic(ref, 'patch'), patchMessage(patch.from, patch.version, patch.changes.values()), false);
+      publishTo(live, topic, 'patch', patchMessage(patch.from, patch.version, patch.changes.values()));
       published.patch++;
     }
   }
@@ -114,8 +128,16 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
   function join(joiner: Joiner): void {
     if (joiner.ws.readyState !== WebSocket.OPEN) return;
     const first = firstMessage(joiner);
+    const { delayed, request } = joiner;
+    // A delayed socket's first message enters its queue before any later one: order is kept.
+    const topic = delayed && topics.get(workspaceKey(joiner.ref));
+    if (delayed && topic) {
+      if (first !== undefined) delayed.send(first);
+      addDelayed(topic, request.format, delayed);
+      return;
+    }
     if (first !== undefined) joiner.ws.send(first);
-    joiner.ws.subscribe(formatTopic(joiner.ref, joiner.request.format));
+    joiner.ws.subscribe(formatTopic(joiner.ref, request.format));
   }
 
   function flush(): void {
@@ -156,9 +178,12 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
       schedule();
     },
 
-    /** An envelope or patch socket: sent its first message and subscribed in the next flush. */
-    joinVersioned(ws: ServerWebSocket<unknown>, ref: WorkspaceRef, request: StreamRequest): void {
-      joiners.push({ ws, ref, request });
+    /**
+     * An envelope or patch socket: sent its first message and subscribed in the next flush (or,
+     * when `delayed`, sent every message of its format through it from then on).
+     */
+    joinVersioned(ws: ServerWebSocket<unknown>, ref: WorkspaceRef, request: StreamRequest, delayed?: DelayedSocket): void {
+      joiners.push({ ws, ref, request, delayed });
       schedule();
     },
 

@@ -41,7 +41,7 @@ export function createResender(options: ResendOptions) {
     waitingForCommit = false;
     if (!server) return;
     for (const topic of listTopics()) {
-      publishTo(server, topic, snapshots.tasksJson(topic.ref));
+      publishTo(server, topic, 'list', snapshots.tasksJson(topic.ref));
       topic.published.list++;
     }
   }

@@ -15,7 +15,7 @@ import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
 import { createAdmission, type Slot } from './admission.ts';
 import type { ChangeHistory } from './history.ts';
-import { createPublisher, workspaceTopic, type Topic } from './publisher.ts';
+import { addDelayed, createPublisher, workspaceTopic, type Topic } from './publisher.ts';
 import type { Recorder } from '../journal/recorder.ts';
 import { createResender } from './resend.ts';
 import type { SocketFaults, StreamFaults } from '../faults/stream-faults.ts';
@@ -148,15 +148,16 @@ export function createLiveStream(options: LiveStreamOptions) {
     }
     logger.debug('stream open', { workspace: ref.workspaceId, subscribers: topic.sockets.size, format: slot.request.format });
     ws.data.faults?.opened(ws);
+    // A socket with delayed messages is sent each one by the publisher instead of subscribing
+    // (faults/stream-faults.ts), in every format.
+    const delayed = ws.data.faults?.delayed ? ws.data.faults : undefined;
     // Versions must never repeat nor skip: the publisher sends the first message in its flush.
-    // (Fault delays apply to list sockets; envelope and patch sockets keep their shared topics.)
     if (slot.request.format !== 'list') {
-      publisher.joinVersioned(ws, ref, slot.request);
+      publisher.joinVersioned(ws, ref, slot.request, delayed);
       return;
     }
     // Subscribe before sending: once the client holds the list it cannot miss a later change.
-    // A socket with delayed messages is sent each one by the publisher instead (faults/stream-faults.ts).
-    if (ws.data.faults?.delayed) (topic.delayed ??= new Set()).add(ws.data.faults);
+    if (delayed) addDelayed(topic, 'list', delayed);
     else ws.subscribe(topic.name);
     // Read once this turn's writes have settled: a client never holds what a crash could undo,
     // and a failed commit (rolled back) still leaves it the list as it now stands.
@@ -179,7 +180,7 @@ export function createLiveStream(options: LiveStreamOptions) {
     }
     if (ws.data.faults) {
       ws.data.faults.closed();
-      topic?.delayed?.delete(ws.data.faults);
+      topic?.delayed?.[slot.request.format]?.delete(ws.data.faults);
     }
     if (topic?.sockets.delete(ws)) {
       topic.formats[slot.request.format]--;
