@@ -84,6 +84,26 @@ describe('resetRate', () => {
     await expect(create(url)).rejects.toThrow();
   });
 
+  test('a reset is journaled as one (status 0, fault "reset"), never as the 200 it was not', async () => {
+    const admin = { 'x-admin-key': 'admin-secret-for-tests' };
+    const url = serve({ resetRate: 1, latencyMs: [1, 2] }, ['--admin-key', admin['x-admin-key']]);
+    await expect(create(url)).rejects.toThrow();
+    const keys = (await (await fetch(`${url}/admin/keys`, { headers: admin })).json()) as { keys: { name: string }[] };
+    const journal = async () =>
+      (await (await fetch(`${url}/admin/keys/${keys.keys[0]!.name}/journal`, { headers: admin })).text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+    let requests: { kind: string; status: number; fault?: string }[] = [];
+    for (let tries = 0; tries < 100 && requests.length === 0; tries++) {
+      requests = (await journal()).filter((event) => event.kind === 'request');
+      await Bun.sleep(20);
+    }
+    expect(requests).toEqual([expect.objectContaining({ method: 'POST', path: '/tasks', status: 0, fault: 'latency, reset' })]);
+    // Nothing was carried out: no task was created.
+    expect((await journal()).filter((event) => event.kind === 'task')).toEqual([]);
+  });
+
   test('/health, /stats, /, the docs and /control are never faulted', async () => {
     const url = serve({ resetRate: 1, errorRate: 1 });
     for (const path of ['/health', '/stats', '/', '/swagger/json', '/asyncapi.json', '/control/faults?api_key=demo']) {

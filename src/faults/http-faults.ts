@@ -23,15 +23,27 @@ interface RequestContext {
   set: { headers: Record<string, string | number> };
 }
 
+/** Stand-in Responses of reset connections, with the faults they met (`latency, reset`). */
+const resets = new WeakMap<Response, string>();
+
+/**
+ * For the stand-in Response of a reset connection, the faults it met (what its X-Taskmock-Fault
+ * would have said); otherwise undefined. Nothing of it reached the client, not even a status, so
+ * the log and the journal read this instead of the Response.
+ */
+export const resetFaults = (response: Response): string | undefined => resets.get(response);
+
 /**
  * A response whose body fails before its first byte: Bun then resets the connection without
  * writing a status line, so the client sees a network error (ECONNRESET, `TypeError: Failed to
  * fetch`), as if the server had vanished. Erroring with no reason keeps Bun from logging it.
  */
-function connectionReset(set: RequestContext['set']): Response {
+function connectionReset(set: RequestContext['set'], labels: string[]): Response {
   // Elysia would re-read a returned body to merge pending headers into it; there is nothing to send.
   for (const name of Object.keys(set.headers)) delete set.headers[name];
-  return new Response(new ReadableStream({ start: (controller) => controller.error() }));
+  const response = new Response(new ReadableStream({ start: (controller) => controller.error() }));
+  resets.set(response, [...labels, 'reset'].join(', '));
+  return response;
 }
 
 export type HttpFaults = ReturnType<typeof createHttpFaults>;
@@ -75,7 +87,7 @@ export function createHttpFaults({ resolver, events }: { resolver: FaultResolver
       }
       if (reset) {
         emit('reset', faults.ref, context.request);
-        return connectionReset(context.set) as T;
+        return connectionReset(context.set, labels) as T;
       }
       if (error) throw injectedError(faults, n, context);
       return run();

@@ -4,6 +4,7 @@ import { Elysia } from 'elysia';
 import type { Logger } from '../config/logger.ts';
 import type { Recorder } from '../journal/recorder.ts';
 import { toApiError } from './http-errors.ts';
+import { FAULT_HEADER, resetFaults } from '../faults/http-faults.ts';
 
 /** The path of a request URL, without the query string (it may hold the API key). */
 function pathOf(url: string): string {
@@ -21,6 +22,11 @@ interface Answered {
   error?: unknown;
 }
 
+function statusOf(response: unknown, set: Answered['set']): number {
+  if (response instanceof Response) return response.status;
+  return typeof set.status === 'number' ? set.status : 200;
+}
+
 export const requestLog = (logger: Logger, recorder?: Recorder) => {
   const startedAt = new WeakMap<Request, number>();
   const log = logger.enabled('info');
@@ -29,7 +35,9 @@ export const requestLog = (logger: Logger, recorder?: Recorder) => {
   const answered = ({ request, set, response, code, error }: Answered): void => {
     const began = startedAt.get(request);
     const path = pathOf(request.url);
-    const status = response instanceof Response ? response.status : typeof set.status === 'number' ? set.status : 200;
+    const reset = response instanceof Response ? resetFaults(response) : undefined;
+    // A reset connection (§11) got no status at all: 0, as a browser reports a network error.
+    const status = reset !== undefined ? 0 : statusOf(response, set);
     // Tenths of a millisecond, without toFixed's string round trip.
     const ms = began === undefined ? 0 : Math.round((performance.now() - began) * 10) / 10;
     if (log) {
@@ -40,7 +48,7 @@ export const requestLog = (logger: Logger, recorder?: Recorder) => {
     }
     // An error's body is not handed to this hook: its message comes from the error itself.
     const body = response ?? (error === undefined ? undefined : toApiError(code ?? '', error)?.toBody());
-    recorder?.answered(request, path, status, ms, set.headers, body);
+    recorder?.answered(request, path, status, ms, reset ? { [FAULT_HEADER]: reset } : set.headers, body);
   };
   // With neither, no hook is registered at all: an after-response hook costs Elysia about 10% of
   // its throughput on every request even when it returns at once (measured by `bun run bench`).
