@@ -33,6 +33,9 @@ import { createWorkspaces } from './domain/workspaces.ts';
 import { createFaults } from './faults/faults.ts';
 import { faultRoutes } from './faults/routes.ts';
 import { checkKeyFaults } from './faults/key-profiles.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { metricsRoutes } from './metrics/routes.ts';
+import { createStatusTotals } from './storage/status-totals.ts';
 
 export const VERSION: string = packageJson.version;
 
@@ -54,6 +57,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   // Listeners hear of a change only once it is committed (see commit-batch.ts); the store is the
   // one announcer, with each change's version and contents.
   const changes = createChangeFeed(batch.afterCommit);
+  const metrics = createMetrics({ batch, changes });
   const store = readingAtStart(db, config.databasePath, () => createStore(db, batch, changes));
   const snapshots = createSnapshots({ store, changes, batch });
   const blockingReads = createBlockingReads({ changes });
@@ -127,6 +131,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     batch,
     faults: faults.stream,
     recorder: hosted.recorder,
+    onOpened: metrics.socketOpened,
   });
   keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
   const expiries = watchExpiries(keyRing, clock);
@@ -138,6 +143,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     keyRing,
     logger,
     recorder: hosted.recorder,
+    metrics: metrics.http,
     startedAt: new Date(clock.now()),
     version: VERSION,
     liveCounts: () => ({
@@ -149,6 +155,13 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       controlRoutes({ config, keyRing, control, recorder: hosted.recorder }),
       faultRoutes({ config, keyRing, faults, batch }),
       stream.plugin,
+      metricsRoutes(metrics, {
+        version: VERSION,
+        openSockets: stream.openCount,
+        tasksByStatus: createStatusTotals(db),
+        scheduledWorkspaces: scheduler.activeWorkspaces,
+        journalSize: hosted.journal?.size,
+      }),
       ...admin,
       docs({ version: VERSION, config }),
     ],

@@ -13,6 +13,7 @@ import { taskRoutes } from './task-routes.ts';
 import { systemRoutes, type LiveCounts } from './system-routes.ts';
 import type { TaskService } from '../domain/tasks.ts';
 import type { HttpFaults } from '../faults/http-faults.ts';
+import type { HttpMetrics } from '../metrics/http-metrics.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -26,6 +27,8 @@ export interface AppDependencies {
   version: string;
   /** The fault layer around the task routes (§11). */
   faults?: HttpFaults;
+  /** Requests counted for /metrics. */
+  metrics?: HttpMetrics;
   /** Extra features (the live stream, the docs) mounted after the REST routes. */
   plugins?: readonly Elysia<any, any, any, any, any, any, any>[];
 }
@@ -41,12 +44,13 @@ export function createApp(deps: AppDependencies) {
     // A workspace under HTTP faults is answered by Elysia's route, where the fault layer sits.
     needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
     recorder: deps.recorder,
+    metrics: deps.metrics?.route('GET', '/tasks'),
     fallback: (request) => app.fetch(request),
   });
   let app = new Elysia({ name: 'taskmock', serve: { routes: { '/tasks': { GET: fastList } } } })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
-    .use(requestLog(deps.logger, deps.recorder))
+    .use(requestLog(deps.logger, deps.recorder, deps.metrics))
     .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts, config: deps.config }))
     .use(taskRoutes(deps));
   for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;

@@ -14,6 +14,7 @@ import { EXPOSED_HEADERS } from './cors.ts';
 import { presentedKey } from './caller.ts';
 import { noneMatchHits } from './versioned-reads.ts';
 import type { Recorder } from '../journal/recorder.ts';
+import type { RouteStats } from '../metrics/http-metrics.ts';
 
 export interface FastListOptions {
   keyRing: KeyRing;
@@ -25,6 +26,8 @@ export interface FastListOptions {
   needsFullPipeline?: (ref: WorkspaceRef) => boolean;
   /** Hosted mode's journal: these reads are journaled like every other request. */
   recorder?: Recorder;
+  /** The count and latency of `GET /tasks` for /metrics (Elysia's hook never sees these requests). */
+  metrics?: RouteStats;
   /** Elysia's own handling of the request. */
   fallback: (request: Request) => Response | Promise<Response>;
 }
@@ -56,9 +59,9 @@ function answer(request: Request, listed: ListedSnapshot): Response {
 }
 
 export function createFastList(options: FastListOptions) {
-  const { keyRing, service, logger, fallback, needsFullPipeline, recorder } = options;
+  const { keyRing, service, logger, fallback, needsFullPipeline, recorder, metrics } = options;
   const log = logger.enabled('info');
-  const logging = log || recorder !== undefined;
+  const logging = log || recorder !== undefined || metrics !== undefined;
 
   /** The ref this request reads, or undefined when Elysia must answer it. */
   function plainRef(request: Request): WorkspaceRef | undefined {
@@ -74,7 +77,9 @@ export function createFastList(options: FastListOptions) {
   }
 
   function logged(request: Request, ref: WorkspaceRef, response: Response, began: number): Response {
-    const ms = Math.round((performance.now() - began) * 10) / 10;
+    const elapsed = performance.now() - began;
+    metrics?.observe(response.status, elapsed / 1000);
+    const ms = Math.round(elapsed * 10) / 10;
     if (log) logger.info('GET /tasks', { status: response.status, ms });
     if (recorder) {
       recorder.tag(request, ref);

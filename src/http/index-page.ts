@@ -12,6 +12,7 @@ const ENDPOINTS: ReadonlyArray<{ method: string; path: string; does: string; ans
   { method: 'GET', path: STREAM_PATH, does: 'WebSocket: the list on open, on change', answers: 'frames', link: STREAM_PAGE_PATH },
   { method: 'GET', path: '/stats', does: 'start/request time, live counts', answers: '200', link: '/stats' },
   { method: 'GET', path: '/health', does: 'liveness probe', answers: '200', link: '/health' },
+  { method: 'GET', path: '/metrics', does: 'Prometheus metrics (text format)', answers: '200', link: '/metrics' },
 ];
 
 const DOCS: ReadonlyArray<{ path: string; what: string }> = [

@@ -91,6 +91,8 @@ export interface LiveStreamOptions {
   faults?: StreamFaults;
   /** Hosted mode's journal; absent, sockets are not journaled. */
   recorder?: Recorder;
+  /** A socket was accepted and joined its workspace (counted for /metrics). */
+  onOpened?: () => void;
 }
 
 const watchedTopic = (ref: WorkspaceRef): WatchedTopic => ({
@@ -131,6 +133,7 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Revoked between the upgrade and now: the key no longer opens anything.
     if (!options.keyRing.isLive(slot.ref.keyHash)) return void ws.close(POLICY_VIOLATION, 'key revoked');
     options.keyRing.count(slot.ref.keyHash, 'sockets');
+    options.onOpened?.();
     const key = workspaceKey(slot.ref);
     let topic = topics.get(key);
     if (!topic) topics.set(key, (topic = watchedTopic(slot.ref)));
