@@ -150,6 +150,14 @@ async function main(): Promise<void> {
       const body = (await response.json()) as { message: string };
       expect(response.status === 403 && body.message === 'Forbidden', `${response.status} ${JSON.stringify(body)}`);
     });
+    // Elysia reads the request-log hook's source to learn it uses `route`: the binary must still see it.
+    await check('GET /metrics counts requests by route pattern', async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(
+        text.includes('taskmock_http_requests_total{method="DELETE",route="/tasks/:id",status="204"} 1'),
+        text.slice(0, 400),
+      );
+    });
     for (const [path, type] of [
       ['/swagger', 'text/html'],
       ['/docs/stream', 'text/html'],

@@ -6,6 +6,8 @@ import { parseCommandLine } from '../src/config/config.ts';
 import { Exposition } from '../src/metrics/exposition.ts';
 import { Histogram } from '../src/metrics/histogram.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
+import { openDatabase } from '../src/storage/database.ts';
+import { createStatusTotals } from '../src/storage/status-totals.ts';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
 import { parseExposition, sampleValue, type Family } from './exposition.ts';
 import { eventually, silentLogger } from './helpers.ts';
@@ -214,6 +216,16 @@ describe('GET /metrics on a running server', () => {
     expect(sampleValue(flushed, 'taskmock_task_transitions_total', { kind: 'removed' })).toBe(3);
   });
 
+  test('failed tasks are counted apart from completed ones', async () => {
+    start(['--faults', JSON.stringify({ tasks: { failRate: 1 } }), '--seed', 'metrics']);
+    for (let i = 0; i < 2; i++) await create(`doomed ${i}`);
+    expect((await advance(600_000)).status).toBe(200);
+    const families = await scrape();
+    expect(['completed', 'failed'].map((status) => sampleValue(families, 'taskmock_tasks', { status }))).toEqual([0, 2]);
+    expect(sampleValue(families, 'taskmock_task_transitions_total', { kind: 'failed' })).toBe(2);
+    expect(sampleValue(families, 'taskmock_task_transitions_total', { kind: 'completed' })).toBe(0);
+  });
+
   test('the commit histogram counts every group commit of the writes', async () => {
     start();
     const before = await scrape();
@@ -251,6 +263,21 @@ describe('GET /metrics on a running server', () => {
       await response.text();
     }
   });
+});
+
+test('tasks by status, read through the indexes, agree with a GROUP BY over every row', () => {
+  const db = openDatabase(':memory:');
+  const insert = db.prepare("INSERT INTO tasks (ws, id, name, type, status, created_at) VALUES (?, ?, 'n', 'gx.tiny', ?, 0)");
+  const statuses = ['queued', 'running', 'completed', 'failed', 'completed', 'queued', 'completed'];
+  for (let i = 0; i < 500; i++) insert.run(i % 7, i + 1, statuses[(i * 5) % statuses.length]!);
+  const grouped = Object.fromEntries(
+    db
+      .query<{ status: string; n: number }, []>('SELECT status, count(*) AS n FROM tasks GROUP BY status')
+      .all()
+      .map(({ status, n }) => [status, n]),
+  );
+  expect(createStatusTotals(db)()).toEqual(grouped as never);
+  db.close();
 });
 
 describe('the docs list /metrics', () => {
