@@ -76,7 +76,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const workspaces = createWorkspaces({ store, maxWorkspacesFor: (keyHash) => limitsFor(keyHash).maxWorkspaces });
   const databaseHealth = createDatabaseHealth();
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
-  const faults = createFaults({ config, random, db, batch, faultsOfKey: keyRing.faultsOf });
+  const faults = createFaults({ config, random, db, batch, keyFaults: keyRing });
   const plannedRuns = logTransitions(changes, logger);
   const scheduler = createScheduler({
     onStart: (ref, start) => notePlannedRun(plannedRuns, ref, start),

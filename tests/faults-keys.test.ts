@@ -2,7 +2,12 @@
 // profile is in force for its workspaces that have none of their own, a reset puts a workspace
 // back on it, and a bad profile is refused when the key is issued. On a real server process.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
 import { PRESETS } from '../src/faults/presets.ts';
+import { ManualClock } from '../src/scheduler/clock.ts';
+import { seededRandom } from '../src/domain/random.ts';
+import { buildTaskmock } from '../src/server.ts';
+import { buildRequest, silentLogger, tempDir, testConfig } from './helpers.ts';
 import { spawnServer, type ServerProcess } from './process.ts';
 
 const ADMIN = { 'x-admin-key': 'admin-secret-for-tests', 'content-type': 'application/json' };
@@ -84,4 +89,25 @@ describe("an issued key's fault profile", () => {
     const keys = (await (await fetch(`${server.url}/admin/keys`, { headers: ADMIN })).json()) as { keys: { name: string }[] };
     expect(keys.keys.map((key) => key.name)).not.toContain('dora');
   });
+});
+
+test("a key's profile is stored with the key: in force again after a restart", async () => {
+  const dir = tempDir();
+  const flags = ['--db', join(dir.path, 'keys.sqlite'), '--admin-key', ADMIN['x-admin-key']];
+  const start = () =>
+    buildTaskmock(testConfig(flags), { clock: new ManualClock(), random: seededRandom('k'), logger: silentLogger });
+  try {
+    const first = start();
+    const issued = await first.app.handle(
+      buildRequest('PUT', '/admin/keys/erin', { body: { faults: ALWAYS_502 }, headers: { 'x-admin-key': ADMIN['x-admin-key'] } }),
+    );
+    const { key } = (await issued.json()) as { key: string };
+    first.close();
+    const second = start();
+    const answer = await second.app.handle(buildRequest('GET', `/tasks?api_key=${key}`));
+    second.close();
+    expect([answer.status, answer.headers.get('x-taskmock-fault')]).toEqual([502, 'error']);
+  } finally {
+    dir.cleanup();
+  }
 });

@@ -70,12 +70,16 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
   /** Per identity, a name for seeded draws that does not change with the database's salt. */
   const drawNames = new Map<string, string>();
   const ended = new Set<(identity: string) => void>();
+  /** Identities of keys issued with faults: while there is none, no request looks a key's profile up. */
+  const withFaults = new Set<string>();
 
   function remember(record: KeyRecord): void {
     if (record.kind === 'issued') drawNames.set(record.identity, `issued:${record.name}`);
     byName.set(record.name, record);
     identityNames.set(record.identity, record.name);
     limits.set(record.identity, { ...serverLimits, ...record.limits });
+    if (record.faults === null) withFaults.delete(record.identity);
+    else withFaults.add(record.identity);
     if (record.lookup !== null && record.revokedAt === null) byLookup.set(record.lookup, record);
   }
 
@@ -137,6 +141,9 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
     /** What the key of `identity` was issued with as its faults (a preset name, a profile), or null. */
     faultsOf: (identity: string): unknown => byName.get(identityNames.get(identity) ?? '')?.faults ?? null,
+
+    /** Whether any key was issued with faults (one Set size read on the hot path). */
+    anyFaults: (): boolean => withFaults.size > 0,
 
     get: (name: string): KeyRecord | undefined => byName.get(name),
 

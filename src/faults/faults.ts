@@ -11,7 +11,7 @@ import { createFaultEvents } from './events.ts';
 import { createFaultStore } from './fault-store.ts';
 import { createHttpFaults } from './http-faults.ts';
 import type { NamedProfile } from './presets.ts';
-import { keyProfileLookup } from './key-profiles.ts';
+import { type KeyFaults, keyProfileLookup } from './key-profiles.ts';
 import { createFaultResolver } from './resolver.ts';
 import { createStreamFaults } from './stream-faults.ts';
 import { createTaskFaults } from './task-faults.ts';
@@ -31,15 +31,15 @@ export interface FaultsOptions {
   random: RandomSource;
   db: Database;
   batch: CommitBatch;
-  /** What the key of a hash was issued with as its faults (a preset name, a profile), or null. */
-  faultsOfKey?: (keyHash: string) => unknown;
+  /** Keys' own faults, from the key ring. */
+  keyFaults?: KeyFaults;
 }
 
 export type Faults = ReturnType<typeof createFaults>;
 
-export function createFaults({ config, random, db, batch, faultsOfKey }: FaultsOptions) {
+export function createFaults({ config, random, db, batch, keyFaults }: FaultsOptions) {
   const events = createFaultEvents();
-  const keyProfile = faultsOfKey && keyProfileLookup(faultsOfKey);
+  const keyProfile = keyFaults && keyProfileLookup(keyFaults);
   const resolver = createFaultResolver({ server: config.faults, random, keyProfile });
   const store = createFaultStore(db, batch);
   const ownByKey = new Map<string, Set<string>>();

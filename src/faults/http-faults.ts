@@ -1,5 +1,5 @@
 // HTTP faults around the task routes (§11): latency, injected errors and connection resets. The
-// routes ask `forRequest` once per request (null when nothing is in force: one boolean test) and
+// routes ask `forRequest` once per request (null when nothing is in force: two cheap tests) and
 // hand the work to `around`, which decides this request's faults from its sequence number.
 import { ApiError } from '../domain/errors.ts';
 import type { WorkspaceRef } from '../domain/model.ts';

@@ -13,15 +13,23 @@ export function checkKeyFaults(faults: object): object {
   return validateProfile(faults);
 }
 
+/** What the key ring says about keys' faults (the key ring itself is one). */
+export interface KeyFaults {
+  /** What the key of a hash was issued with as its faults (a preset name, a profile), or null. */
+  faultsOf: (keyHash: string) => unknown;
+  /** Whether any key has faults at all. */
+  anyFaults: () => boolean;
+}
+
 /**
  * The lookup the resolver asks for a key's profile. `faultsOf` reads what the key was issued with
  * (null for none). Each stored value maps to one NamedProfile object for as long as it is the
  * key's: the resolver keeps a workspace's draw sequence while its profile object stays the same.
  */
-export function keyProfileLookup(faultsOf: (keyHash: string) => unknown): KeyProfileLookup {
+export function keyProfileLookup({ faultsOf, anyFaults }: KeyFaults): KeyProfileLookup {
   const presets = new Map<string, NamedProfile>();
   const profiles = new WeakMap<object, NamedProfile>();
-  return (keyHash) => {
+  const profileOf = (keyHash: string): NamedProfile | undefined => {
     const faults = faultsOf(keyHash);
     if (isPresetName(faults)) {
       let named = presets.get(faults);
@@ -33,6 +41,7 @@ export function keyProfileLookup(faultsOf: (keyHash: string) => unknown): KeyPro
     if (!named) profiles.set(faults, (named = checkedOrNone(faults)));
     return named;
   };
+  return { profileOf, any: anyFaults };
 }
 
 /** Checked when the key was issued; a stored profile that no longer passes (a hand-edited file) is none. */

@@ -1,6 +1,7 @@
 // Which fault profile is in force for a workspace, most specific first: the workspace's own (set
 // with PUT /control/faults), its key's (hosted mode, §13), the server's (FAULTS). With no profile
-// anywhere, `faultsFor` is one boolean test: the hot path pays nothing.
+// anywhere (and no key issued with one), `faultsFor` is a boolean and a Set size: about 1 ns, so
+// the hot path pays nothing measurable.
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
 import type { NamedProfile } from './presets.ts';
@@ -13,8 +14,11 @@ export interface ProfileInForce extends NamedProfile {
   scope: FaultScope;
 }
 
-/** A key's own profile, looked up by its hash (hosted mode plugs this in), or undefined. */
-export type KeyProfileLookup = (keyHash: string) => NamedProfile | undefined;
+/** Keys' own profiles (faults/key-profiles.ts): looked up by hash only while `any()` says some exist. */
+export interface KeyProfileLookup {
+  profileOf(keyHash: string): NamedProfile | undefined;
+  any(): boolean;
+}
 
 /**
  * The faults of one workspace under one profile: the profile, and its draws. Each draw is a pure
@@ -54,14 +58,13 @@ export function createFaultResolver(options: FaultResolverOptions) {
   const states = new Map<string, { source: NamedProfile; faults: WorkspaceFaults }>();
   const inert = new WeakMap<NamedProfile, boolean>();
   const serverFaults = !isInert(server.profile);
-  // With a key lookup (issued keys may carry a profile) every request resolves; each step is a
-  // Map lookup, and no string is built unless some workspace has a profile of its own.
-  let anyFaults = serverFaults || keyProfile !== undefined;
+  /** Server or workspace faults; keys' are asked for separately (they change with the key ring). */
+  let anyFaults = serverFaults;
 
   function resolve(ref: WorkspaceRef): { scope: FaultScope; named: NamedProfile } {
     const own = ownProfiles.size > 0 ? ownProfiles.get(workspaceKey(ref)) : undefined;
     if (own) return { scope: 'workspace', named: own };
-    const ofKey = keyProfile?.(ref.keyHash);
+    const ofKey = keyProfile?.any() ? keyProfile.profileOf(ref.keyHash) : undefined;
     if (ofKey) return { scope: 'key', named: ofKey };
     return { scope: 'server', named: server };
   }
@@ -102,7 +105,7 @@ export function createFaultResolver(options: FaultResolverOptions) {
 
     /** The workspace's faults, or null when the profile in force asks for none. */
     faultsFor(ref: WorkspaceRef): WorkspaceFaults | null {
-      if (!anyFaults) return null;
+      if (!anyFaults && !keyProfile?.any()) return null;
       const { scope, named } = resolve(ref);
       return isInertProfile(named) ? null : stateFor(ref, scope, named);
     },
@@ -116,7 +119,7 @@ export function createFaultResolver(options: FaultResolverOptions) {
       if (named) ownProfiles.set(key, named);
       else ownProfiles.delete(key);
       states.delete(key);
-      anyFaults = serverFaults || keyProfile !== undefined || ownProfiles.size > 0;
+      anyFaults = serverFaults || ownProfiles.size > 0;
     },
 
     /** The workspace's own profile (by its `workspaceKey`), or undefined. */

@@ -101,7 +101,7 @@ export function taskRoutes({ service, keyRing, faults, recorder }: TaskRouteDepe
       const seen = recorder && ((ref: WorkspaceRef) => recorder.tag(request, ref));
       const workspace = identifyWorkspace(keyRing, query, (name) => request.headers.get(name), request.url, seen);
       if (body instanceof RejectedBody) throw body.error;
-      // One boolean test while no profile is in force anywhere (faults/resolver.ts).
+      // Two cheap tests while no profile is in force anywhere (faults/resolver.ts).
       const fault = faults ? faults.forRequest(workspace) : null;
       return { workspace, fault };
     })
