@@ -10,6 +10,7 @@ import { createKeyRing } from './domain/keys.ts';
 import { createBlockingReads } from './domain/blocking-reads.ts';
 import { watchExpiries } from './domain/key-expiry.ts';
 import { createHosted } from './admin/hosted.ts';
+import { adminBoard } from './admin/admin-board.ts';
 import { createKeyTable } from './storage/key-table.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
@@ -163,6 +164,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
         journalSize: hosted.journal?.size,
       }),
       ...admin,
+      ...adminBoard({ config, version: VERSION, keyRing, store, workspaces, service, control, faults, batch }),
       docs({ version: VERSION, config }),
     ],
   });

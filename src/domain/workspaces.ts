@@ -27,6 +27,9 @@ export function createWorkspaces({ store, maxWorkspacesFor }: { store: Store; ma
     exists,
     connectionCount,
 
+    /** The key's workspace ids that have open sockets (the admin board lists them too). */
+    connectedIdsOf: (keyHash: string): string[] => [...(connectedIds.get(keyHash) ?? [])],
+
     /** Throws 429 when `ref` would be a new workspace beyond its key's limit. */
     assertCanUse(ref: WorkspaceRef): void {
       if (!exists(ref) && existingCount(ref.keyHash) >= maxWorkspacesFor(ref.keyHash)) throw errors.tooManyWorkspaces();
