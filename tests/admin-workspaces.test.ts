@@ -1,6 +1,7 @@
 // The admin board routes (SPEC §13): a key's workspaces and tasks by the key's name, without its
 // secret, and each workspace's clock and faults driven from the admin side exactly as /control
 // drives them. In-process, on the manual clock.
+import { validate } from '@readme/openapi-parser';
 import { afterEach, describe, expect, test } from 'bun:test';
 import { json, testTaskmock, type TestTaskmock } from './helpers.ts';
 
@@ -122,6 +123,16 @@ describe('the admin board routes', () => {
     expect(tasks).toEqual({ tasks: listed.tasks, version: listed.version, clock: b.clock });
   });
 
+  test('CONTROL=off removes /control, not the admin controls', async () => {
+    const taskmock = hosted(['--control', 'off']);
+    const key = await issue(taskmock, 'ada');
+    await create(taskmock, key, 'w', 'one');
+    expect(
+      (await taskmock.request('POST', '/control/clock/pause?workspace_id=w', { headers: { 'x-api-key': key } })).status,
+    ).toBe(404);
+    expect((await json(board(taskmock, '/w/clock/pause', 'POST'))).paused).toBe(true);
+  });
+
   test("a revoked key's workspaces stay readable by the admin", async () => {
     const taskmock = hosted();
     const key = await issue(taskmock, 'ada');
@@ -233,4 +244,38 @@ describe('the admin page GET /admin', () => {
     const hash = new Bun.CryptoHasher('sha256').update(script).digest('base64');
     expect(policy).toContain(`script-src 'sha256-${hash}'`);
   });
+});
+
+describe('the board routes in the OpenAPI document', () => {
+  test('are documented under admin with named schemas and their errors, and the document stays valid', async () => {
+    const taskmock = hosted();
+    const document = await json(taskmock.request('GET', '/swagger/json'));
+    const base = '/admin/keys/{name}/workspaces/{workspace}';
+    const operations: [string, string][] = [
+      ['/admin/keys/{name}/workspaces', 'get'],
+      [`${base}/tasks`, 'get'],
+      [`${base}/clock/pause`, 'post'],
+      [`${base}/clock/resume`, 'post'],
+      [`${base}/clock/next`, 'post'],
+      [`${base}/clock/advance`, 'post'],
+      [`${base}/faults`, 'put'],
+      [`${base}/faults`, 'delete'],
+    ];
+    for (const [path, method] of operations) {
+      const operation = document.paths[path]?.[method];
+      expect([path, method, operation?.tags]).toEqual([path, method, ['admin']]);
+      expect(operation.security).toEqual([{ adminKey: [] }]);
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '404']));
+    }
+    expect(document.paths[`${base}/clock/next`].post.responses[409].description).toContain('nothing is scheduled');
+    expect(document.paths[`${base}/tasks`].get.responses[200].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/WorkspaceTasks',
+    });
+    expect(document.components.schemas.WorkspaceList.properties.workspaces.items).toEqual({
+      $ref: '#/components/schemas/WorkspaceSummary',
+    });
+    expect(document.paths['/admin']).toBeUndefined();
+    const result = await validate(structuredClone(document));
+    expect(result.valid ? [] : result.errors).toEqual([]);
+  }, 30_000);
 });

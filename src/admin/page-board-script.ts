@@ -123,12 +123,13 @@ async function follow(token, signal) {
 }
 
 let summaryTimer = null;
-/** The tab counts follow the board, at most twice a second. */
+/** The tab counts and the keys' counters follow the board, at most twice a second. */
 function refreshSummarySoon() {
   if (summaryTimer) return;
   summaryTimer = setTimeout(() => {
     summaryTimer = null;
     refreshWorkspaces().catch(() => {});
+    refreshKeys().catch(() => {});
   }, 500);
 }
 
@@ -219,9 +220,9 @@ async function clockControl(action, body, label) {
   if (!board.workspace) return;
   try {
     await api('POST', boardPath() + '/clock/' + action, body);
-    notice(label + ': done in ' + board.workspace + '.');
+    notice('Workspace ' + board.workspace + ': ' + label + '.');
   } catch (error) {
-    if (error.status !== 403) notice(label + ': ' + error.message, true);
+    if (error.status !== 403) notice('Workspace ' + board.workspace + ': ' + action + ' failed: ' + error.message, true);
   }
 }
 
@@ -238,11 +239,11 @@ async function applyFaults() {
 
 $('c-pause').addEventListener('click', () => {
   const paused = board.data && board.data.clock.paused;
-  clockControl(paused ? 'resume' : 'pause', undefined, paused ? 'Resume' : 'Pause');
+  clockControl(paused ? 'resume' : 'pause', undefined, paused ? 'resumed' : 'paused');
 });
-$('c-next').addEventListener('click', () => clockControl('next', undefined, 'Step'));
-$('c-advance-10').addEventListener('click', () => clockControl('advance', { ms: 10000 }, '+10 s'));
-$('c-advance-60').addEventListener('click', () => clockControl('advance', { ms: 60000 }, '+60 s'));
+$('c-next').addEventListener('click', () => clockControl('next', undefined, 'stepped to the next transition'));
+$('c-advance-10').addEventListener('click', () => clockControl('advance', { ms: 10000 }, 'advanced by 10 s'));
+$('c-advance-60').addEventListener('click', () => clockControl('advance', { ms: 60000 }, 'advanced by 60 s'));
 $('c-faults').addEventListener('change', applyFaults);
 $('ws-close').addEventListener('click', closeWorkspaces);
 setInterval(tick, 200);

@@ -104,9 +104,12 @@ function schedulePoll() {
 // ---- the keys table ----
 
 const pad = (n) => String(n).padStart(2, '0');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "3 Dec 14:05" (the year only when it is not this one), in the browser's time zone. */
 function shortTime(iso) {
   const d = new Date(iso);
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  const year = d.getFullYear() === new Date().getFullYear() ? '' : ' ' + d.getFullYear();
+  return d.getDate() + ' ' + MONTHS[d.getMonth()] + year + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
 }
 function span(seconds) {
   if (seconds < 60) return seconds + ' s';
@@ -144,12 +147,12 @@ function keyRow(key) {
     numCell(key.counters.sockets),
     numCell(key.counters.tasksCreated),
     el('td', { class: 'nowrap', text: faultsText(key.faults) }),
-    el('td', { class: 'actions' },
+    el('td', { class: 'actions' }, el('div', {},
       el('button', { type: 'button', text: 'Workspaces', onclick: () => selectKey(key.name) }),
       el('a', { class: 'button', href: path + '/report.html', text: 'Report' }),
       el('button', { type: 'button', text: 'Journal', title: 'download the NDJSON journal', onclick: () => downloadJournal(key.name) }),
       issued ? el('button', { type: 'button', text: 'Re-issue', onclick: () => openIssueForm(key) }) : null,
-      issued && key.status !== 'revoked' ? el('button', { type: 'button', class: 'danger', text: 'Revoke', onclick: () => revoke(key.name) }) : null));
+      issued && key.status !== 'revoked' ? el('button', { type: 'button', class: 'danger', text: 'Revoke', onclick: () => revoke(key.name) }) : null)));
 }
 
 function renderKeys(keys) {
@@ -184,6 +187,7 @@ async function revoke(name) {
     await api('DELETE', '/admin/keys/' + enc(name));
     notice('Revoked ' + name + '.');
     await refreshKeys();
+    if (state.selected === name) await refreshWorkspaces();
   } catch (error) {
     if (error.status !== 403) notice('Revoke ' + name + ': ' + error.message, true);
   }

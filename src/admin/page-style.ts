@@ -9,7 +9,7 @@ export const ADMIN_PAGE_STYLE = `
   .bar a { color: #9fd3ff; }
   .bar .grow { flex: 1; }
   .bar button { background: transparent; color: #fff; border: 1px solid #777; }
-  main { max-width: 84em; margin: 0 auto; padding: 1em 1.5em 3em; }
+  main { max-width: 90em; margin: 0 auto; padding: 1em 1.5em 3em; }
   h1 { font-size: 1.5em; margin: .4em 0; }
   h2 { font-size: 1.2em; margin: 0; }
   h3 { font-size: 1em; margin: 0; }
@@ -48,8 +48,10 @@ export const ADMIN_PAGE_STYLE = `
   th { font-size: .85em; color: var(--muted); font-weight: 600; white-space: nowrap; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   tr.selected td { background: #eef5fd; }
-  td.actions, td.nowrap { white-space: nowrap; }
-  td.actions a, td.actions button { margin-right: .3em; font-size: .9em; }
+  td.nowrap { white-space: nowrap; }
+  .table-wrap { overflow-x: auto; }
+  td.actions div { display: flex; flex-wrap: wrap; gap: .3em; width: 14.5em; }
+  td.actions a, td.actions button { font-size: .85em; padding: .15em .6em; }
   .name { font-weight: 600; }
   .kind { display: block; font-size: .8em; color: var(--muted); }
   .badge { display: inline-block; padding: .05em .55em; border-radius: 999px; font-size: .85em; font-weight: 600; border: 1px solid; }

@@ -75,11 +75,11 @@ function body(version: string, config: Config): string {
       <div class="actions"><button id="f-submit" class="primary" type="submit">Issue key</button>
         <button id="f-cancel" type="button">Cancel</button><span id="f-error" class="error" role="alert"></span></div>
     </form>
-    <table>
+    <div class="table-wrap"><table>
       <thead><tr><th>Key</th><th>Label</th><th>Status</th><th>Created</th><th>Expires</th><th>Last seen</th>
         <th class="num">Requests</th><th class="num">Sockets</th><th class="num">Tasks</th><th>Faults</th><th class="actions"></th></tr></thead>
       <tbody id="keys-body"></tbody>
-    </table>
+    </table></div>
   </section>
   <section id="workspaces" class="panel" hidden>
     <div class="head"><h2>Workspaces of <span id="ws-key"></span></h2><span class="grow"></span>
