@@ -183,7 +183,8 @@ browserTest(
     );
     expect(await candidateStatuses(candidate)).toEqual(['completed', 'completed']);
     expect(await admin.textContent('.column[data-status="completed"] .card')).toMatch(/ran \d+\.\d s/);
-    // The workspace's own faults, from the page.
+    // The preset chosen at issue is in force for her workspace; the page sets the workspace's own.
+    expect(await admin.textContent('#fact-faults')).toBe("faults: slow (key's)");
     await admin.selectOption('#c-faults', 'none');
     await admin.waitForFunction(
       () => document.getElementById('fact-faults')!.textContent!.includes("none (workspace's own)"),
