@@ -96,6 +96,71 @@ describe('stream faults', () => {
   });
 });
 
+describe('the journal names stream faults', () => {
+  const admin = { 'x-admin-key': 'admin-secret-for-tests' };
+  async function journalOf(taskmock: RunningTaskmock): Promise<{ kind: string; [field: string]: unknown }[]> {
+    const keys = (await (await fetch(`${base(taskmock)}/admin/keys`, { headers: admin })).json()) as { keys: { name: string }[] };
+    const text = await (await fetch(`${base(taskmock)}/admin/keys/${keys.keys[0]!.name}/journal`, { headers: admin })).text();
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  }
+  const hosted = (profile: object) => {
+    const config = testConfig([
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--faults',
+      JSON.stringify(profile),
+      '--admin-key',
+      admin['x-admin-key'],
+    ]);
+    const taskmock = startTaskmock(config, { random: seededRandom('stream-faults'), logger: silentLogger });
+    running.push(taskmock);
+    return taskmock;
+  };
+
+  test('a dropped socket is journaled as closed 1006 with fault "drop"; a refused upgrade with fault "refuse"', async () => {
+    const dropping = hosted({ stream: { dropAfterMs: [30, 50] } });
+    const client = connect(dropping);
+    expect((await client.closed).code).toBe(1006);
+    let closes: { kind: string; [field: string]: unknown }[] = [];
+    for (let tries = 0; tries < 200 && closes.length === 0; tries++) {
+      closes = (await journalOf(dropping)).filter((event) => event.kind === 'socket.close');
+      await Bun.sleep(20);
+    }
+    expect(closes).toEqual([expect.objectContaining({ code: 1006, fault: 'drop' })]);
+
+    const refusing = hosted({ stream: { refuseRate: 1 } });
+    expect((await connect(refusing).closed).code).toBe(1006);
+    let refusals: { kind: string; [field: string]: unknown }[] = [];
+    for (let tries = 0; tries < 200 && refusals.length === 0; tries++) {
+      refusals = (await journalOf(refusing)).filter((event) => event.kind === 'socket.refused');
+      await Bun.sleep(20);
+    }
+    expect(refusals).toEqual([expect.objectContaining({ status: 503, fault: 'refuse' })]);
+  });
+
+  test('a socket the client closes carries no fault', async () => {
+    const taskmock = hosted({ stream: { dropAfterMs: [60_000, 60_000] } });
+    const client = connect(taskmock);
+    await client.opened;
+    client.socket.close(1000);
+    await client.closed;
+    let closes: { kind: string; [field: string]: unknown }[] = [];
+    for (let tries = 0; tries < 200 && closes.length === 0; tries++) {
+      closes = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.close');
+      await Bun.sleep(20);
+    }
+    expect(closes).toHaveLength(1);
+    expect(closes[0]!.code).toBe(1000);
+    expect(closes[0]!.fault).toBeUndefined();
+  });
+});
+
 describe('stream.delayMs on versioned sockets (envelope, patch)', () => {
   /** A versioned client that also notes when each message arrived. */
   function versioned(taskmock: RunningTaskmock, format: 'envelope' | 'patch') {

@@ -16,6 +16,8 @@ const MAX_QUEUED_MESSAGES = 1_000;
 export interface SocketFaults {
   /** True when messages go through `send` (delayed) instead of the workspace's pub/sub topic. */
   readonly delayed: boolean;
+  /** True once the drop timer has cut the socket (the journal names the close a `drop`). */
+  readonly dropped: boolean;
   /** Starts the drop timer, if any. */
   opened(ws: ServerWebSocket<unknown>): void;
   /** Sends `message` after this socket's next drawn delay, never before an earlier message. */
@@ -40,6 +42,7 @@ export function createStreamFaults({ resolver, events }: { resolver: FaultResolv
     let pumpTimer: ReturnType<typeof setTimeout> | undefined;
     const queue: Queued[] = [];
     let sent = 0;
+    let dropped = false;
 
     function deliver(upTo: number): void {
       while (queue.length > 0 && queue[0]!.at <= upTo) {
@@ -55,11 +58,15 @@ export function createStreamFaults({ resolver, events }: { resolver: FaultResolv
 
     const faults: SocketFaults = {
       delayed: delayMs !== undefined,
+      get dropped() {
+        return dropped;
+      },
       opened(socket) {
         ws = socket;
         if (dropAfterMs === undefined) return;
         dropTimer = setTimeout(() => {
           events.emit({ kind: 'drop', ref, at: Date.now(), ms: dropAfterMs });
+          dropped = true;
           // No close frame: the client sees its socket end abnormally (1006), as on a network drop.
           socket.terminate();
         }, dropAfterMs);

@@ -41,12 +41,16 @@ export interface SocketCloseEvent extends Base {
   lifetimeMs: number;
   /** Messages sent to it: the list on open plus every publish to its topic while it was open. */
   messages: number;
+  /** `drop` when an injected fault cut it (§11 `stream.dropAfterMs`). */
+  fault?: string;
 }
 
 export interface SocketRefusedEvent extends Base {
   kind: 'socket.refused';
   status: number;
   message?: string;
+  /** `refuse` for an upgrade refused by an injected fault (§11 `stream.refuseRate`). */
+  fault?: string;
   origin?: string;
   userAgent?: string;
 }

@@ -50,7 +50,9 @@ export function createRecorder(journal: Journal) {
       const workspace = ref.workspaceId.slice(0, 64);
       const message = status >= 400 ? messageOf(response) : undefined;
       if (path === STREAM_PATH) {
-        if (status >= 400) journal.record(ref.keyHash, { kind: 'socket.refused', workspace, status, message, origin, userAgent });
+        const fault = headerOf(response, headers, 'x-taskmock-fault');
+        if (status >= 400)
+          journal.record(ref.keyHash, { kind: 'socket.refused', workspace, status, message, fault, origin, userAgent });
         return;
       }
       if (!journaledPath(path)) return;
@@ -95,8 +97,17 @@ export function createRecorder(journal: Journal) {
       return journal.record(ref.keyHash, { kind: 'socket.open', workspace: ref.workspaceId, origin, userAgent });
     },
 
-    socketClosed(ref: WorkspaceRef, opened: number, lifetimeMs: number, code: number, messages: number): void {
-      journal.record(ref.keyHash, { kind: 'socket.close', workspace: ref.workspaceId, opened, code, lifetimeMs, messages });
+    /** `fault`: `drop` when the fault layer cut the socket (§11), so a report can tell it from a client's close. */
+    socketClosed(ref: WorkspaceRef, opened: number, lifetimeMs: number, code: number, messages: number, fault?: string): void {
+      journal.record(ref.keyHash, {
+        kind: 'socket.close',
+        workspace: ref.workspaceId,
+        opened,
+        code,
+        lifetimeMs,
+        messages,
+        fault,
+      });
     },
   };
 }

@@ -179,7 +179,8 @@ export function createLiveStream(options: LiveStreamOptions) {
       // The first message on open, then every publish to its format's topic while it was open.
       const messages = 1 + topic.published[slot.request.format] - trace.publishedAtOpen;
       const lifetimeMs = Math.round(performance.now() - trace.openedAt);
-      options.recorder?.socketClosed(slot.ref, trace.openId, lifetimeMs, code, messages);
+      const fault = ws.data.faults?.dropped ? 'drop' : undefined;
+      options.recorder?.socketClosed(slot.ref, trace.openId, lifetimeMs, code, messages, fault);
     }
     if (ws.data.faults) {
       ws.data.faults.closed();
