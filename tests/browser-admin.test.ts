@@ -211,10 +211,28 @@ browserTest(
     await shot(admin, 'revoked');
     await shot(candidate, 'candidate-revoked', false);
 
+    // Re-issue: the form comes filled with her settings; a new key is shown, and she is active again.
+    await row.locator('button', { hasText: 'Re-issue' }).click();
+    expect(await admin.inputValue('#f-label')).toBe('Ada Lovelace, frontend');
+    expect(await admin.inputValue('#f-faults')).toBe('slow');
+    expect(await admin.inputValue('#f-max-workspaces')).toBe('2');
+    expect(await admin.isVisible('#reissue-warning')).toBe(true);
+    await admin.click('#f-submit');
+    await admin.waitForSelector('#new-key:not([hidden])', WAIT);
+    const reissued = (await admin.textContent('#new-key-value'))!;
+    expect(reissued).toMatch(/^tm_ada_/);
+    expect(reissued).not.toBe(key);
+    await admin.waitForFunction(
+      () => document.querySelector('tr[data-key="ada"] .badge')?.textContent === 'active',
+      undefined,
+      WAIT,
+    );
+
     // Sign out forgets the key.
     await admin.click('#sign-out');
     await admin.waitForSelector('#sign-in:not([hidden])', WAIT);
     expect(await admin.evaluate(() => sessionStorage.getItem('taskmock-admin-key'))).toBeNull();
+    expect(await admin.textContent('#new-key-value')).toBe('');
     expect(problems.filter((text) => !text.includes('403'))).toEqual([]);
     await context.close();
   },

@@ -5,7 +5,7 @@ export const ADMIN_KEYS_SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
 let adminKey = sessionStorage.getItem(ADMIN.storageKey);
-const state = { keys: [], selected: null, reissuing: null, pollTimer: null };
+const state = { keys: [], selected: null, reissuing: null, pollTimer: null, refreshFailed: false };
 
 /** A DOM element: props are attributes (text, class and on* handled), children appended. */
 function el(tag, props, ...children) {
@@ -94,8 +94,12 @@ function schedulePoll() {
     try {
       await refreshKeys();
       if (state.selected) await refreshWorkspaces();
+      if (state.refreshFailed) notice('Connected again.');
+      state.refreshFailed = false;
     } catch (error) {
-      if (error.status !== 403) notice('Refresh failed: ' + error.message, true);
+      if (error.status === 403) return;
+      state.refreshFailed = true;
+      notice('Refresh failed: ' + error.message + ' (trying again every ' + ADMIN.refreshMs / 1000 + ' s)', true);
     }
     if (adminKey) schedulePoll();
   }, ADMIN.refreshMs);
