@@ -120,7 +120,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     onKeyReset: [faults.clearKeyProfiles],
   });
   const history = createChangeHistory({ changes });
-  const hosted = createHosted({ config, db, batch, keyRing, store, clock });
+  const hosted = createHosted({ config, db, batch, keyRing, store, clock, version: VERSION });
   const stream = createLiveStream({
     keyRing,
     history,

@@ -10,6 +10,7 @@ import type { Clock } from '../scheduler/clock.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Store } from '../storage/store.ts';
 import { adminRoutes } from './routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 export interface HostedOptions {
   config: Config;
@@ -18,9 +19,11 @@ export interface HostedOptions {
   keyRing: KeyRing;
   store: Store;
   clock: Clock;
+  /** The program's version, shown on the report page. */
+  version: string;
 }
 
-export function createHosted({ config, db, batch, keyRing, store, clock }: HostedOptions) {
+export function createHosted({ config, db, batch, keyRing, store, clock, version }: HostedOptions) {
   const adminKey = config.adminKey;
   const journal =
     adminKey === undefined
@@ -44,7 +47,10 @@ export function createHosted({ config, db, batch, keyRing, store, clock }: Hoste
     /** The admin routes, or none without ADMIN_KEY. */
     routes(keysChanged: () => void) {
       if (adminKey === undefined || !journal) return [];
-      return [adminRoutes({ adminKey, keyRing, clock, keysChanged, committed: batch.committed, journal })];
+      return [
+        adminRoutes({ adminKey, keyRing, clock, keysChanged, committed: batch.committed, journal }),
+        reportRoutes({ adminKey, keyRing, clock, journal, version }),
+      ];
     },
   };
 }
