@@ -10,6 +10,7 @@ export const UPLOT_CSS_PATH = '/admin/assets/uplot.min.css';
 const STYLE = `
   :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --paper: #fff; }
   * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
   body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--ink); background: #f6f8fa; }
   header { background: #1b1b1b; color: #fff; padding: 0.7em 1.5em; display: flex; gap: 1.2em; align-items: baseline; flex-wrap: wrap; }
   header a { color: #9fd3ff; }
@@ -65,6 +66,7 @@ export function reportPage({ version, keyName }: { version: string; keyName: str
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Behaviour report: ${name} (taskmock)</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${UPLOT_CSS_PATH}">
   <style>${STYLE}</style>
 </head>

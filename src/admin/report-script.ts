@@ -80,6 +80,14 @@ function chartWidth() {
   return printing ? Math.min(width, PRINT_WIDTH) : width;
 }
 
+/** Every chart spans the same time: from the first bucket to the end of the last. */
+function xRange(timeline) {
+  return [timeline.times[0], timeline.times[timeline.times.length - 1] + timeline.bucketSeconds];
+}
+
+/** With few buckets, lines alone are hard to read: show their points too. */
+const fewPoints = (timeline) => ({ show: timeline.times.length <= 60, size: 5 });
+
 function faultSeries(timeline) {
   const counts = timeline.times.map(() => null);
   const start = timeline.times[0];
@@ -94,7 +102,7 @@ function requestsChart(timeline, target) {
   const series = [{ label: 'time' }];
   const data = [timeline.times];
   for (const line of timeline.requests) {
-    series.push({ label: line.endpoint, stroke: ENDPOINT_COLORS[line.endpoint] || '#000', width: 1.5, points: { show: false } });
+    series.push({ label: line.endpoint, stroke: ENDPOINT_COLORS[line.endpoint] || '#000', width: 1.5, points: fewPoints(timeline) });
     data.push(line.perSecond);
   }
   series.push({
@@ -107,7 +115,7 @@ function requestsChart(timeline, target) {
   data.push(faultSeries(timeline));
   return new uPlot({
     width: chartWidth(), height: 240, series,
-    scales: { x: { time: true } },
+    scales: { x: { time: true, range: xRange(timeline) } },
     axes: [{}, { label: 'per second', size: 50 }],
     legend: { live: false },
   }, data, target);
@@ -123,7 +131,7 @@ function tasksChart(timeline, target) {
   }
   return new uPlot({
     width: chartWidth(), height: 200, series,
-    scales: { x: { time: true } },
+    scales: { x: { time: true, range: xRange(timeline) } },
     axes: [{}, { label: 'tasks', size: 50 }],
     legend: { live: false },
   }, data, target);
@@ -141,7 +149,7 @@ function lanesOf(sockets, endOf) {
 }
 
 function socketsChart(timeline, target) {
-  const last = timeline.times[timeline.times.length - 1] + timeline.bucketSeconds;
+  const last = xRange(timeline)[1];
   const endOf = (socket) => (socket.end === null ? last * 1000 : Math.max(socket.end, socket.start + 1));
   const lanes = lanesOf(timeline.sockets, endOf);
   const laneCount = Math.max(1, ...lanes.map((lane) => lane + 1));
@@ -169,7 +177,7 @@ function socketsChart(timeline, target) {
   return new uPlot({
     width: chartWidth(), height: Math.min(260, 70 + laneCount * 22),
     series: [{ label: 'time' }, { label: 'sockets', show: false }],
-    scales: { x: { time: true, range: [timeline.times[0], last] }, y: { range: [0, laneCount] } },
+    scales: { x: { time: true, range: xRange(timeline) }, y: { range: [0, laneCount] } },
     axes: [{}, { label: 'sockets', size: 50, values: () => [] , ticks: { show: false }, grid: { show: false } }],
     legend: { show: false },
     hooks: { draw: [draw] },
