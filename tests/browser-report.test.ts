@@ -75,16 +75,16 @@ browserTest(
 
     // Three uPlot charts, each a canvas; the legends name the endpoints used and the fault marks.
     expect(await page.locator('.uplot canvas').count()).toBe(3);
-    const legend = await page.locator('#chart-requests .u-legend').innerText();
+    const legend = (await page.locator('#chart-requests .u-legend').textContent()) ?? '';
     for (const label of ['GET /tasks', 'POST /tasks', '/ws/tasks', 'injected faults']) expect(legend).toContain(label);
-    expect(await page.locator('#chart-tasks .u-legend').innerText()).toContain('queued');
-    expect(await page.locator('#sockets-legend').innerText()).toContain('1006 dropped');
-    const findings = await page.locator('#findings').innerText();
+    expect(await page.locator('#chart-tasks .u-legend').textContent()).toContain('queued');
+    expect(await page.locator('#sockets-legend').textContent()).toContain('1006 dropped');
+    const findings = (await page.locator('#findings').textContent()) ?? '';
     expect(findings).toMatch(/workspace board: polled GET \/tasks \d+ times a minute while subscribed/);
     expect(findings).toContain('workspace flaky: reconnected 10 times after socket failures');
     expect(findings).toContain('with no back-off');
     expect(findings).toMatch(/workspace flaky: retried 503 answers 4 times sooner than the Retry-After/);
-    expect(await page.locator('#figures').innerText()).toContain('Workspace flaky');
+    expect(await page.locator('#figures').textContent()).toContain('Workspace flaky');
     // Something was drawn on the request chart (not a blank canvas).
     const inked = await page.evaluate(() => {
       const canvas = document.querySelector('#chart-requests canvas') as HTMLCanvasElement;
