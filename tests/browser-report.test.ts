@@ -79,6 +79,10 @@ browserTest(
     for (const label of ['GET /tasks', 'POST /tasks', '/ws/tasks', 'injected faults']) expect(legend).toContain(label);
     expect(await page.locator('#chart-tasks .u-legend').textContent()).toContain('queued');
     expect(await page.locator('#sockets-legend').textContent()).toContain('1006 dropped');
+    // The hammering client's 10 sockets cut by the fault layer, and the impatient client's 5 errors.
+    expect(await page.locator('#faults-note').textContent()).toMatch(
+      /^15 injected faults \((5 error, 10 drop|10 drop, 5 error)\)/,
+    );
     const findings = (await page.locator('#findings').textContent()) ?? '';
     expect(findings).toMatch(/workspace board: polled GET \/tasks \d+ times a minute while subscribed/);
     expect(findings).toContain('workspace flaky: reconnected 10 times after socket failures');

@@ -36,7 +36,7 @@ export function script(workspace = 'w', start = T0) {
     open() {
       return push<SocketOpenEvent>({ kind: 'socket.open' });
     },
-    close(open: SocketOpenEvent, code: number) {
+    close(open: SocketOpenEvent, code: number, fault?: string) {
       return push<SocketCloseEvent>({
         kind: 'socket.close',
         opened: open.id,
@@ -44,6 +44,7 @@ export function script(workspace = 'w', start = T0) {
         lifetimeMs: now - open.at,
         messages: 1,
         workspace: open.workspace,
+        ...(fault && { fault }),
       });
     },
     refused(status: number, message: string, fault?: string) {

@@ -28,6 +28,7 @@ const draft = fc.oneof(
     code: fc.constantFrom(1000, 1001, 1005, 1006, 1008, 1011),
     lifetimeMs: fc.integer({ min: -10, max: 60_000 }),
     messages: fc.nat(10),
+    fault: fc.option(fc.constant('drop'), { nil: undefined }),
   }),
   fc.record({
     kind: fc.constant('socket.refused' as const),

@@ -312,7 +312,7 @@ describe('scopes and timeline', () => {
     s.request('GET', '/tasks', 503, { fault: 'error', retryAfter: 1 });
     s.wait(1_000).task('completed', 1);
     s.create(2, 'b');
-    s.wait(1_000).close(socket, 1006);
+    s.wait(1_000).close(socket, 1006, 'drop');
     s.request('DELETE', '/tasks/2', 204);
     s.task('deleted', 2);
     const { timeline } = reportOf(s.events);
@@ -331,7 +331,10 @@ describe('scopes and timeline', () => {
       { status: 'failed', counts: [0, 0, 0, 0, 0] },
     ]);
     expect(timeline.sockets).toEqual([{ id: 1, workspace: 'w', start: T0, end: T0 + 4_200, code: 1006 }]);
-    expect(timeline.faults).toEqual([{ id: 7, at: T0 + 2_200, fault: 'error', endpoint: 'GET /tasks', status: 503 }]);
+    expect(timeline.faults).toEqual([
+      { id: 7, at: T0 + 2_200, fault: 'error', endpoint: 'GET /tasks', status: 503 },
+      { id: 11, at: T0 + 4_200, fault: 'drop', endpoint: '/ws/tasks', status: 1006 },
+    ]);
   });
 
   test('a long journal gets wider buckets, never more than 1,200 of them', () => {

@@ -248,7 +248,11 @@ function render() {
   charts.push(tasksChart(timeline, $('chart-tasks')));
   $('sockets-legend').replaceChildren(codeLegend(timeline.sockets));
   $('sockets-note').textContent = timeline.sockets.length + ' sockets' + (timeline.socketsOmitted ? ' (the latest; ' + timeline.socketsOmitted + ' earlier ones left out)' : '') + '.';
-  $('faults-note').textContent = timeline.faults.length + ' injected faults' + (timeline.faultsOmitted ? ' shown (' + timeline.faultsOmitted + ' more left out)' : '') + '. Buckets of ' + timeline.bucketSeconds + ' s, local time.';
+  const byFault = {};
+  for (const fault of timeline.faults) for (const name of fault.fault.split(/,\\s*/)) byFault[name] = (byFault[name] || 0) + 1;
+  const faultWords = Object.entries(byFault).map(([name, n]) => n + ' ' + name).join(', ');
+  $('faults-note').textContent = timeline.faults.length + ' injected faults' + (faultWords ? ' (' + faultWords + ')' : '') +
+    (timeline.faultsOmitted ? ', ' + timeline.faultsOmitted + ' more left out' : '') + '. Buckets of ' + timeline.bucketSeconds + ' s, local time.';
   const figures = $('figures');
   figures.replaceChildren(el('h3', { text: 'The key as a whole' }), figureTable(report.figures));
   for (const workspace of report.workspaces) {

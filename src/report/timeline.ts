@@ -73,6 +73,9 @@ export function timelineOf(events: readonly JournalEvent[], now: number): Timeli
       const endpoint = endpointOf(event.method, event.path);
       add(endpoint, event.at);
       if (event.fault) faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint, status: event.status });
+    } else if (event.kind === 'socket.close' && event.fault) {
+      // A socket the fault layer cut: its mark carries the close code in place of a status.
+      faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint: '/ws/tasks', status: event.code });
     } else if (event.kind === 'socket.open' || event.kind === 'socket.refused') {
       add('/ws/tasks', event.at);
       if (event.kind === 'socket.refused' && event.fault) {

@@ -132,8 +132,10 @@ export interface SocketBar {
 export interface FaultMark {
   id: number;
   at: number;
+  /** `error`, `latency`, `refuse`, `drop` (as the journal names it). */
   fault: string;
   endpoint: string;
+  /** The answer's status; for a dropped socket, its close code. */
   status: number;
 }
 
