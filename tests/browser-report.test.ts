@@ -63,6 +63,14 @@ browserTest(
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
     page.on('request', (request) => !request.url().startsWith(url) && elsewhere.push(request.url()));
 
+    // The page's Content-Security-Policy must not block anything it needs (uPlot's styling included).
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
+    });
     await page.goto(`${url}/admin/keys/ada/report.html`);
     // No key yet: the page asks for it. A wrong one is refused and asked for again.
     await page.locator('#admin-key').fill('not-the-admin-key');
@@ -117,6 +125,7 @@ browserTest(
     // The one refused fetch is the wrong admin key tried above.
     expect(problems.filter((text) => !text.includes('403 (Forbidden)'))).toEqual([]);
     expect(elsewhere).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
     await context.close();
   },
   90_000,

@@ -74,7 +74,12 @@ describe('the report page and its assets', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await response.text();
     expect(html).toContain('<script src="/admin/assets/uplot.min.js"></script>');
-    expect(html).toContain('const REPORT_KEY = "ada";');
+    expect(html).toContain('<body data-key="ada">');
+    // As the admin page: only its own script and uPlot run, and it talks to this server only.
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(policy).toContain("connect-src 'self'");
     expect(html).toContain("'taskmock-admin-key'");
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect((await taskmock.request('GET', '/admin/keys/Bad%20Name/report.html')).status).toBe(400);

@@ -1,6 +1,8 @@
 // The report page (SPEC §13): one self-contained page per key, its charts drawn by uPlot, which
 // the binary serves itself (report-routes.ts), so it works offline. The page holds no data: it
-// asks for the admin key and fetches the JSON report with it. It prints on A4.
+// asks for the admin key and fetches the JSON report with it. It prints on A4. Its
+// Content-Security-Policy, as the admin page's, runs only its own script and uPlot's, and lets it
+// talk to this server only, so nothing could read the admin key and send it elsewhere.
 import { escapeHtml } from '../api-docs/html.ts';
 import { REPORT_PAGE_SCRIPT } from './report-script.ts';
 
@@ -25,6 +27,7 @@ const STYLE = `
   button { background: #f6f8fa; cursor: pointer; }
   button.primary { background: #1f6feb; color: #fff; border-color: #1f6feb; }
   .tools { display: flex; gap: 0.5em; float: right; }
+  h1.key { font-size: 1.4em; margin: 0.2em 0; }
   ul#findings { list-style: none; padding: 0; margin: 0.5em 0; }
   .finding { display: grid; grid-template-columns: 6.5em 1fr; gap: 0.2em 0.8em; padding: 0.45em 0.6em; border-left: 4px solid var(--line); margin: 0.35em 0; background: #f6f8fa; break-inside: avoid; }
   .finding .severity { font-weight: 600; text-transform: uppercase; font-size: 0.75em; letter-spacing: 0.04em; padding-top: 0.2em; }
@@ -56,21 +59,41 @@ const STYLE = `
   }
 `;
 
+const sha256 = (text: string) => `'sha256-${new Bun.CryptoHasher('sha256').update(text).digest('base64')}'`;
+
+/** The same for every key (the key's name is in the body's data), so hashed once. */
+const POLICY = [
+  "default-src 'none'",
+  `script-src 'self' ${sha256(REPORT_PAGE_SCRIPT)}`,
+  `style-src 'self' ${sha256(STYLE)}`,
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const REPORT_PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': POLICY,
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
 export function reportPage({ version, keyName }: { version: string; keyName: string }): string {
   const name = escapeHtml(keyName);
-  // JSON in a script: "<" escaped so that no value can end the script element.
-  const keyJson = JSON.stringify(keyName).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="referrer" content="no-referrer">
   <title>Behaviour report: ${name} (taskmock)</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${UPLOT_CSS_PATH}">
   <style>${STYLE}</style>
 </head>
-<body>
+<body data-key="${name}">
   <header>
     <h1>taskmock ${escapeHtml(version)}: behaviour report</h1>
     <a href="/admin">admin</a>
@@ -83,7 +106,7 @@ export function reportPage({ version, keyName }: { version: string; keyName: str
         <button type="button" id="print">Print</button>
         <button type="button" id="forget">Forget admin key</button>
       </div>
-      <h1 style="font-size:1.4em;margin:0.2em 0">Key <code>${name}</code></h1>
+      <h1 class="key">Key <code>${name}</code></h1>
       <p class="muted" id="summary"></p>
       <form id="login" hidden>
         <label for="admin-key">Admin key</label>
@@ -110,7 +133,6 @@ export function reportPage({ version, keyName }: { version: string; keyName: str
     </div>
   </main>
   <script src="${UPLOT_JS_PATH}"></script>
-  <script>const REPORT_KEY = ${keyJson};</script>
   <script>${REPORT_PAGE_SCRIPT}</script>
 </body>
 </html>

@@ -13,7 +13,7 @@ import { errorResponses } from '../http/schemas.ts';
 import type { Journal } from '../journal/writer.ts';
 import { buildReport } from '../report/report.ts';
 import type { Clock } from '../scheduler/clock.ts';
-import { reportPage, UPLOT_CSS_PATH, UPLOT_JS_PATH } from './report-page.ts';
+import { REPORT_PAGE_HEADERS, reportPage, UPLOT_CSS_PATH, UPLOT_JS_PATH } from './report-page.ts';
 import { Report } from './report-schemas.ts';
 import { ADMIN_SECURITY, KeyNameParams } from './schemas.ts';
 
@@ -60,9 +60,7 @@ export function reportRoutes({ adminKey, keyRing, clock, journal, version }: Rep
       '/admin/keys/:name/report.html',
       ({ params }) => {
         assertKeyName(params.name);
-        return new Response(reportPage({ version, keyName: params.name }), {
-          headers: { 'content-type': 'text/html; charset=utf-8' },
-        });
+        return new Response(reportPage({ version, keyName: params.name }), { headers: REPORT_PAGE_HEADERS });
       },
       { params: KeyNameParams, detail: { hide: true } },
     )

@@ -1,9 +1,10 @@
-// The report page's script, inlined by report-page.ts (plain browser JavaScript; the page defines
-// REPORT_KEY and loads uPlot before it). It asks for the admin key once per tab (session storage,
+// The report page's script, inlined by report-page.ts (plain browser JavaScript; the page names
+// the key in <body data-key> and loads uPlot before it). It asks for the admin key once per tab (session storage,
 // shared with the admin page), fetches the JSON report and draws it. Everything received is set
 // with textContent: nothing in a journal becomes markup.
 export const REPORT_PAGE_SCRIPT = `
 const STORAGE_KEY = 'taskmock-admin-key';
+const REPORT_KEY = document.body.dataset.key;
 const $ = (id) => document.getElementById(id);
 const ENDPOINT_COLORS = {
   'GET /tasks': '#1f6feb', 'POST /tasks': '#2da44e', 'DELETE /tasks/:id': '#bf3989', 'POST /tasks/flush': '#8250df',
