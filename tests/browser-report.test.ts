@@ -27,7 +27,10 @@ afterAll(async () => {
   await taskmock?.shutdown();
 });
 
-/** One key, two workspaces: a poller on `board`; on `flaky` (drops and 503s) a hammering, impatient client. */
+/**
+ * One key, three workspaces: a poller on `board`; on `flaky` (drops and 503s) a hammering,
+ * impatient client; on `steady` (drops) a client that backs off.
+ */
 async function candidateRuns(): Promise<void> {
   const admin = { 'x-admin-key': ADMIN_KEY };
   const issued = await fetch(`${url}/admin/keys/ada`, { method: 'PUT', headers: admin });
@@ -39,13 +42,20 @@ async function candidateRuns(): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ stream: { dropAfterMs: [200, 400] }, errorRate: 1, errorStatuses: [503] }),
   });
+  const steady = { url, key, workspace: 'steady' };
+  await fetch(`${url}/control/faults?api_key=${key}&workspace_id=steady`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ stream: { dropAfterMs: [200, 400] } }),
+  });
   await Promise.all([
+    candidates.backingOffSubscriber(steady),
     candidates.poller(board, 4_000),
     candidates.hammeringSubscriber(flaky, 10),
     candidates.impatientCreator(flaky, 5),
   ]);
   await eventually(
-    () => taskmock.journal!.read('ada').filter((event) => event.kind === 'socket.close').length >= 11,
+    () => taskmock.journal!.read('ada').filter((event) => event.kind === 'socket.close').length >= 17,
     'every socket close journaled',
   );
 }
@@ -87,15 +97,17 @@ browserTest(
     for (const label of ['GET /tasks', 'POST /tasks', '/ws/tasks', 'injected faults']) expect(legend).toContain(label);
     expect(await page.locator('#chart-tasks .u-legend').textContent()).toContain('queued');
     expect(await page.locator('#sockets-legend').textContent()).toContain('1006 dropped');
-    // The hammering client's 10 sockets cut by the fault layer, and the impatient client's 5 errors.
+    // Sockets cut by the fault layer (10 of the hammering client's, 5 of the steady one's), 5 errors.
     expect(await page.locator('#faults-note').textContent()).toMatch(
-      /^15 injected faults \((5 error, 10 drop|10 drop, 5 error)\)/,
+      /^20 injected faults \((5 error, 15 drop|15 drop, 5 error)\)/,
     );
     const findings = (await page.locator('#findings').textContent()) ?? '';
     expect(findings).toMatch(/workspace board: polled GET \/tasks \d+ times a minute while subscribed/);
     expect(findings).toContain('workspace flaky: reconnected 10 times after socket failures');
     expect(findings).toContain('with no back-off');
     expect(findings).toMatch(/workspace flaky: retried 503 answers 4 times sooner than the Retry-After/);
+    expect(findings).toContain('workspace steady: backed off after repeated socket failures');
+    expect(await page.locator('.finding.good').count()).toBe(1);
     expect(await page.locator('#figures').textContent()).toContain('Workspace flaky');
     // Something was drawn on the request chart (not a blank canvas).
     const inked = await page.evaluate(() => {
@@ -129,4 +141,30 @@ browserTest(
     await context.close();
   },
   90_000,
+);
+
+browserTest(
+  'a key with no activity yet, and an unknown key, read plainly',
+  async () => {
+    await fetch(`${url}/admin/keys/idle`, { method: 'PUT', headers: { 'x-admin-key': ADMIN_KEY } });
+    browser ??= await launchChromium();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${url}/admin/keys/idle/report.html`);
+    await page.evaluate((key) => sessionStorage.setItem('taskmock-admin-key', key), ADMIN_KEY);
+    await page.reload();
+    await page.locator('.finding.none').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#findings').textContent()).toBe('Nothing to report: no finding was triggered.');
+    expect(await page.locator('.uplot canvas').count()).toBe(3);
+    expect(await page.locator('#summary').textContent()).toStartWith('0 journal events');
+
+    await page.goto(`${url}/admin/keys/nobody/report.html`);
+    await page.locator('#state', { hasText: 'There is no key named "nobody".' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#content').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  },
+  60_000,
 );

@@ -12,6 +12,8 @@ const ENDPOINT_COLORS = {
 };
 const STATUS_COLORS = { queued: '#8c959f', running: '#1f6feb', completed: '#2da44e', failed: '#cf222e' };
 const PRINT_WIDTH = 680;
+/** One width for every chart's y axis, so that their time axes line up. */
+const Y_AXIS_SIZE = 76;
 let charts = [];
 let report = null;
 
@@ -117,7 +119,7 @@ function requestsChart(timeline, target) {
   return new uPlot({
     width: chartWidth(), height: 240, series,
     scales: { x: { time: true, range: xRange(timeline) } },
-    axes: [{}, { label: 'per second', size: 50 }],
+    axes: [{}, { label: 'per second', size: Y_AXIS_SIZE }],
     legend: { live: false },
   }, data, target);
 }
@@ -133,27 +135,42 @@ function tasksChart(timeline, target) {
   return new uPlot({
     width: chartWidth(), height: 200, series,
     scales: { x: { time: true, range: xRange(timeline) } },
-    axes: [{}, { label: 'tasks', size: 50 }],
+    axes: [{}, { label: 'tasks', size: Y_AXIS_SIZE }],
     legend: { live: false },
   }, data, target);
 }
 
-/** Sockets as horizontal bars, packed into lanes so that sockets open at once stack. */
+/**
+ * Sockets as horizontal bars, one group of lanes per workspace (in order of first socket), packed
+ * so that sockets open at once stack. Answers each socket's lane (0 at the top) and the groups.
+ */
 function lanesOf(sockets, endOf) {
-  const laneEnds = [];
-  return sockets.map((socket) => {
+  const groups = new Map();
+  for (const socket of sockets) {
+    if (!groups.has(socket.workspace)) groups.set(socket.workspace, { name: socket.workspace, laneEnds: [], first: 0 });
+  }
+  const local = sockets.map((socket) => {
+    const laneEnds = groups.get(socket.workspace).laneEnds;
     let lane = laneEnds.findIndex((end) => end <= socket.start);
     if (lane === -1) lane = laneEnds.push(0) - 1;
     laneEnds[lane] = endOf(socket);
     return lane;
   });
+  let next = 0;
+  for (const group of groups.values()) {
+    group.first = next;
+    next += group.laneEnds.length;
+  }
+  const lanes = sockets.map((socket, index) => groups.get(socket.workspace).first + local[index]);
+  return { lanes, groups: [...groups.values()], count: Math.max(1, next) };
 }
 
 function socketsChart(timeline, target) {
   const last = xRange(timeline)[1];
   const endOf = (socket) => (socket.end === null ? last * 1000 : Math.max(socket.end, socket.start + 1));
-  const lanes = lanesOf(timeline.sockets, endOf);
-  const laneCount = Math.max(1, ...lanes.map((lane) => lane + 1));
+  const { lanes, groups, count } = lanesOf(timeline.sockets, endOf);
+  // Lane n is drawn from the top: y = count - n - 0.5 on a scale from 0 (bottom) to count.
+  const laneY = (lane) => count - lane - 0.5;
   const draw = (u) => {
     const ctx = u.ctx;
     ctx.save();
@@ -161,10 +178,18 @@ function socketsChart(timeline, target) {
     ctx.textBaseline = 'middle';
     const rowHeight = Math.abs(u.valToPos(1, 'y', true) - u.valToPos(0, 'y', true));
     const barHeight = Math.max(2, Math.min(rowHeight * 0.7, 18 * devicePixelRatio));
+    ctx.strokeStyle = '#d1d9e0';
+    for (const group of groups.slice(1)) {
+      const y = u.valToPos(count - group.first, 'y', true);
+      ctx.beginPath();
+      ctx.moveTo(u.bbox.left, y);
+      ctx.lineTo(u.bbox.left + u.bbox.width, y);
+      ctx.stroke();
+    }
     timeline.sockets.forEach((socket, index) => {
       const x0 = u.valToPos(socket.start / 1000, 'x', true);
       const x1 = Math.max(x0 + 2, u.valToPos(endOf(socket) / 1000, 'x', true));
-      const y = u.valToPos(lanes[index] + 0.5, 'y', true);
+      const y = u.valToPos(laneY(lanes[index]), 'y', true);
       ctx.fillStyle = closeColor(socket.code);
       ctx.fillRect(x0, y - barHeight / 2, x1 - x0, barHeight);
       const label = socket.code === null ? 'open' : String(socket.code);
@@ -175,11 +200,18 @@ function socketsChart(timeline, target) {
     });
     ctx.restore();
   };
+  // One label per workspace, at the middle of its lanes.
+  const labelAt = groups.map((group) => count - group.first - group.laneEnds.length / 2);
+  const short = (name) => (name === null ? '–' : name.length > 9 ? name.slice(0, 8) + '…' : name);
   return new uPlot({
-    width: chartWidth(), height: Math.min(260, 70 + laneCount * 22),
+    width: chartWidth(), height: Math.min(300, 70 + count * 22),
     series: [{ label: 'time' }, { label: 'sockets', show: false }],
-    scales: { x: { time: true, range: xRange(timeline) }, y: { range: [0, laneCount] } },
-    axes: [{}, { label: 'sockets', size: 50, values: () => [] , ticks: { show: false }, grid: { show: false } }],
+    scales: { x: { time: true, range: xRange(timeline) }, y: { range: [0, count] } },
+    axes: [{}, {
+      label: 'workspace', size: Y_AXIS_SIZE, gap: 4,
+      splits: () => labelAt, values: () => groups.map((group) => short(group.name)),
+      ticks: { show: false }, grid: { show: false },
+    }],
     legend: { show: false },
     hooks: { draw: [draw] },
   }, [timeline.times, timeline.times.map(() => null)], target);
@@ -203,7 +235,7 @@ function figureRows(figures) {
   const rows = [
     ['First activity', when(figures.firstActivity)],
     ['Last activity', when(figures.lastActivity)],
-    ['Requests', figures.requests + (figures.byEndpoint.length ? ' (' + figures.byEndpoint.map((e) => e.endpoint + ' ' + e.count).join(', ') + ')' : '')],
+    ['Requests', figures.requests + ' to /tasks and /control' + (figures.byEndpoint.length ? '; by endpoint: ' + figures.byEndpoint.map((e) => e.endpoint + ' ' + e.count + (e.endpoint === '/ws/tasks' ? ' upgrades' : '')).join(', ') : '')],
     ['Sockets opened', String(figures.socketsOpened)],
     ['Polling while subscribed', p.whileSubscribed + ' reads in ' + duration(p.subscribedMs) + ' subscribed' + (p.perMinute === null ? '' : ' (' + p.perMinute + ' a minute)')],
     ['Reconnects', r.count + ' (' + r.afterFailure + ' after failures, ' + r.withinOneSecond + ' within 1 s; delays ' + duration(r.delays.minMs) + ' min, ' + duration(r.delays.medianMs) + ' median; at most ' + r.maxAttemptsIn10s + ' attempts in 10 s)'],
