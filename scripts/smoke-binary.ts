@@ -9,6 +9,7 @@ import packageJson from '../package.json' with { type: 'json' };
 
 const SOURCE = join(import.meta.dir, '..', 'dist', process.platform === 'win32' ? 'taskmock.exe' : 'taskmock');
 const KEY = 'smoke-key';
+const ADMIN_KEY = 'smoke-admin-key';
 let failures = 0;
 let passes = 0;
 
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const server = Bun.spawn([binary, '--port', String(port), '--host', '127.0.0.1', '--db', join(folder, 'taskmock.sqlite')], {
     cwd: folder,
-    env,
+    // Hosted mode on, so the admin routes and the report page (embedded uPlot) are checked too.
+    env: { ...env, ADMIN_KEY },
     stdout: 'pipe',
     stderr: 'pipe',
   });
@@ -158,7 +160,26 @@ async function main(): Promise<void> {
         text.slice(0, 400),
       );
     });
+    await check("an issued key's behaviour report counts its requests", async () => {
+      const admin = { 'x-admin-key': ADMIN_KEY };
+      const issued = (await (await fetch(`${base}/admin/keys/smoke`, { method: 'PUT', headers: admin })).json()) as {
+        key: string;
+      };
+      await fetch(`${base}/tasks?api_key=${issued.key}`);
+      let requests = 0;
+      for (let tries = 0; tries < 50 && requests === 0; tries++) {
+        const report = (await (await fetch(`${base}/admin/keys/smoke/report`, { headers: admin })).json()) as {
+          figures: { requests: number };
+        };
+        requests = report.figures.requests;
+        if (requests === 0) await Bun.sleep(20);
+      }
+      expect(requests === 1, `report counts ${requests} requests`);
+    });
     for (const [path, type] of [
+      ['/admin/keys/smoke/report.html', 'text/html'],
+      ['/admin/assets/uplot.min.js', 'javascript'],
+      ['/admin/assets/uplot.min.css', 'text/css'],
       ['/swagger', 'text/html'],
       ['/docs/stream', 'text/html'],
       ['/swagger/json', 'application/json'],
