@@ -1,13 +1,14 @@
 // The admin API's models (SPEC §13), as `t` schemas: validation and the OpenAPI document.
+import { Integer } from '../http/json-integer.ts';
 import { t } from 'elysia';
 import { COMPONENT_NAME } from '../http/schemas.ts';
 
 const Limits = t.Object(
   {
-    maxWorkspaces: t.Optional(t.Integer({ minimum: 1 })),
-    maxWorkspaceConnections: t.Optional(t.Integer({ minimum: 1 })),
-    maxRunningWorkspaceTasks: t.Optional(t.Integer({ minimum: 1 })),
-    maxWorkspaceTasks: t.Optional(t.Integer({ minimum: 1 })),
+    maxWorkspaces: t.Optional(Integer({ minimum: 1 })),
+    maxWorkspaceConnections: t.Optional(Integer({ minimum: 1 })),
+    maxRunningWorkspaceTasks: t.Optional(Integer({ minimum: 1 })),
+    maxWorkspaceTasks: t.Optional(Integer({ minimum: 1 })),
   },
   {
     additionalProperties: false,
@@ -46,12 +47,12 @@ const keyFields = {
   status: t.Union([t.Literal('active'), t.Literal('expired'), t.Literal('revoked')]),
   faults: t.Unknown({ description: 'The fault preset or profile of this key, or null.' }),
   limits: t.Object({
-    maxWorkspaces: t.Integer(),
-    maxWorkspaceConnections: t.Integer(),
-    maxRunningWorkspaceTasks: t.Integer(),
-    maxWorkspaceTasks: t.Integer(),
+    maxWorkspaces: Integer(),
+    maxWorkspaceConnections: Integer(),
+    maxRunningWorkspaceTasks: Integer(),
+    maxWorkspaceTasks: Integer(),
   }),
-  counters: t.Object({ requests: t.Integer(), sockets: t.Integer(), tasksCreated: t.Integer() }),
+  counters: t.Object({ requests: Integer(), sockets: Integer(), tasksCreated: Integer() }),
 };
 
 export const KeyInfo = t.Object(keyFields, { [COMPONENT_NAME]: 'KeyInfo', description: 'A key, never its secret.' });

@@ -1,5 +1,6 @@
 // TypeBox schemas of the /control routes: the OpenAPI document's source. Request bodies are checked
 // by the control service (with messages naming the field), so their schemas only document them.
+import { Integer } from '../http/json-integer.ts';
 import { t } from 'elysia';
 import { TASK_TYPES } from '../domain/model.ts';
 import { COMPONENT_NAME, Task } from '../http/schemas.ts';
@@ -51,7 +52,7 @@ const Fixture = t.Object({
     { description: '`completed` ones ended now; `running` ones end after `remainingMs`.' },
   ),
   remainingMs: t.Optional(
-    t.Integer({
+    Integer({
       minimum: 0,
       maximum: MAX_REMAINING_MS,
       description: 'Only for `running`: milliseconds of workspace time until it ends (default: a drawn duration).',
@@ -76,7 +77,7 @@ const FixturesRequest = t.Object(
 );
 
 const AdvanceRequest = t.Object(
-  { ms: t.Integer({ minimum: 0, maximum: 31_536_000_000, description: 'Milliseconds of workspace time to move on.' }) },
+  { ms: Integer({ minimum: 0, maximum: 31_536_000_000, description: 'Milliseconds of workspace time to move on.' }) },
   { [COMPONENT_NAME]: 'Advance', examples: [{ ms: 60000 }] },
 );
 

@@ -1,5 +1,6 @@
 // The OpenAPI shapes of /control/faults. Requests are checked by profile.ts (its messages name the
 // field); these schemas document the body and describe the answers.
+import { Integer } from '../http/json-integer.ts';
 import { t } from 'elysia';
 import { COMPONENT_NAME } from '../http/schemas.ts';
 import { PRESETS } from './presets.ts';
@@ -13,7 +14,7 @@ export const FaultProfileSchema = t.Object(
     latencyMs: range('Each task-endpoint answer waits a uniform delay in'),
     errorRate: rate('Share of task-endpoint requests answered with an injected error instead of being carried out.'),
     errorStatuses: t.Optional(
-      t.Array(t.Integer({ minimum: 400, maximum: 599 }), { minItems: 1, description: 'Default [500, 502, 503, 429].' }),
+      t.Array(Integer({ minimum: 400, maximum: 599 }), { minItems: 1, description: 'Default [500, 502, 503, 429].' }),
     ),
     resetRate: rate('Share of task-endpoint requests whose connection is closed with no answer.'),
     stream: t.Optional(

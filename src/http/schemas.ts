@@ -1,5 +1,6 @@
 // TypeBox schemas (through Elysia's `t`): the single source of request validation and of the
 // OpenAPI document. Each field's `error` names the contract error it maps to (see http-errors.ts).
+import { Integer } from './json-integer.ts';
 import { t, type TSchema } from 'elysia';
 import type { SchemaOptions, TLiteral, TUnion } from '@sinclair/typebox';
 import type { ApiError } from '../domain/errors.ts';
@@ -36,7 +37,7 @@ export const TaskType = literalUnion(
 
 export const Task = t.Object(
   {
-    id: t.Integer({ minimum: 1, description: 'Per workspace, starting at 1, never reused.' }),
+    id: Integer({ minimum: 1, description: 'Per workspace, starting at 1, never reused.' }),
     name: t.String(),
     type: TaskType,
     status: literalUnion(TASK_STATUSES, { [COMPONENT_NAME]: 'TaskStatus' }),
@@ -135,7 +136,7 @@ export const ErrorBody = t.Object(
 export const TaskListBody = t.Object(
   {
     tasks: t.Array(Task),
-    version: t.Integer({
+    version: Integer({
       minimum: 0,
       description:
         "The workspace's version: one more for every committed change, never lowered (0 for a workspace that never " +

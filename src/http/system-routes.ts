@@ -1,4 +1,5 @@
 // The endpoints that need no API key: the index (plain text, or HTML for a browser), /stats and /health.
+import { Integer } from './json-integer.ts';
 import { Elysia, t } from 'elysia';
 import type { Config } from '../config/config.ts';
 import { indexHtml, indexText, wantsHtml } from './index-page.ts';
@@ -20,7 +21,7 @@ const DatabaseState = t.Union([t.Literal('ok'), t.Literal('needs attention')], {
 const Health = t.Union(
   [
     t.Object({ status: t.Literal('ok') }),
-    t.Object({ status: t.Literal('degraded'), database: t.Literal('needs attention'), brokenWorkspaces: t.Integer() }),
+    t.Object({ status: t.Literal('degraded'), database: t.Literal('needs attention'), brokenWorkspaces: Integer() }),
   ],
   {
     [COMPONENT_NAME]: 'Health',
@@ -97,19 +98,19 @@ export function systemRoutes({
             {
               startedAt: t.String({ format: 'date-time' }),
               requestedAt: t.String({ format: 'date-time' }),
-              uptimeSeconds: t.Integer(),
+              uptimeSeconds: Integer(),
               version: t.String(),
               timeScale: t.Number({ description: 'TIME_SCALE: every duration and delay is divided by it.' }),
-              streamResendMs: t.Integer({ description: 'STREAM_RESEND_MS: the stream tick, real time; 0 = off.' }),
-              maxWorkspaces: t.Integer({ description: 'MAX_WORKSPACES: existing workspaces per API key.' }),
-              maxWorkspaceConnections: t.Integer({ description: 'MAX_WORKSPACE_CONNECTIONS: open WebSockets per workspace.' }),
-              maxRunningWorkspaceTasks: t.Integer({
+              streamResendMs: Integer({ description: 'STREAM_RESEND_MS: the stream tick, real time; 0 = off.' }),
+              maxWorkspaces: Integer({ description: 'MAX_WORKSPACES: existing workspaces per API key.' }),
+              maxWorkspaceConnections: Integer({ description: 'MAX_WORKSPACE_CONNECTIONS: open WebSockets per workspace.' }),
+              maxRunningWorkspaceTasks: Integer({
                 description: 'MAX_RUNNING_WORKSPACE_TASKS: tasks running at once per workspace.',
               }),
-              maxWorkspaceTasks: t.Integer({ description: 'MAX_WORKSPACE_TASKS: tasks held per workspace.' }),
-              openSockets: t.Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
-              scheduledWorkspaces: t.Integer({ description: 'Workspaces with a task queued or running.' }),
-              brokenWorkspaces: t.Integer({
+              maxWorkspaceTasks: Integer({ description: 'MAX_WORKSPACE_TASKS: tasks held per workspace.' }),
+              openSockets: Integer({ description: 'WebSockets open on /ws/tasks, all keys together.' }),
+              scheduledWorkspaces: Integer({ description: 'Workspaces with a task queued or running.' }),
+              brokenWorkspaces: Integer({
                 description: 'Workspaces taken out of the schedule because their rows are damaged.',
               }),
               database: DatabaseState,
