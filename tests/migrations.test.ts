@@ -94,3 +94,19 @@ test('a version-2 database opens with every workspace on real time and its tasks
   batch.commitNow();
   db.close();
 });
+
+test('a new file is built complete and then commits with synchronous NORMAL; an existing one never drops below NORMAL', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const path = join(dir.path, 'new.sqlite');
+  const synchronous = (db: Database) => (db.query('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+  const fresh = openDatabase(path);
+  // 1 = NORMAL: what every commit after the build is made with (docs/reliability.md).
+  expect(synchronous(fresh)).toBe(1);
+  const tables = fresh.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
+  expect(tables.map((row) => (row as { name: string }).name)).toContain('tasks');
+  fresh.close();
+  const again = openDatabase(path);
+  expect(synchronous(again)).toBe(1);
+  again.close();
+});
