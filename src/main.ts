@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 // The only module with side effects: reads argv and the environment, listens, handles signals.
-import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { banner, healthcheck, listeningAt } from './config/cli.ts';
 import { type Config, ConfigError, parseCommandLine } from './config/config.ts';
@@ -13,8 +13,24 @@ import { ListenError, startTaskmock, VERSION, type RunningTaskmock } from './ser
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+// Straight to the file descriptors: the first touch of `process.stdout` builds Node's stream
+// machinery, 10 ms and more of a start, for one banner; and a write made just before an exit is
+// never lost in a stream's buffer.
+function print(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  } catch {
+    // A non-blocking pipe that is full (EAGAIN): let the stream queue the rest.
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(written));
+  }
+}
+const printOut = (text: string) => print(1, text);
+const printErr = (text: string) => print(2, text);
+
 function fail(message: string): never {
-  process.stderr.write(`taskmock: ${message}\n`);
+  printErr(`taskmock: ${message}\n`);
   process.exit(2);
 }
 
@@ -86,12 +102,12 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', () => void stop('received SIGTERM'));
   taskmock = start(config);
   const at = listeningAt(taskmock.url, taskmock.server.port ?? config.port);
-  process.stdout.write(banner(config, at, VERSION));
+  printOut(banner(config, at, VERSION));
   if (config.readyFile) {
     try {
       writeReadyFile(config.readyFile, at, process.pid);
     } catch (error) {
-      process.stderr.write(`taskmock: READY_FILE / --ready-file: could not write ${config.readyFile}: ${error}\n`);
+      printErr(`taskmock: READY_FILE / --ready-file: could not write ${config.readyFile}: ${error}\n`);
       await taskmock.shutdown();
       removeFiles(taskmock.createdFiles);
       process.exit(2);
@@ -104,15 +120,15 @@ async function serve(config: Config): Promise<void> {
 
 const { command, config } = parse();
 if (command === 'help') {
-  process.stdout.write(helpText(VERSION));
+  printOut(helpText(VERSION));
 } else if (command === 'version') {
-  process.stdout.write(`${VERSION}\n`);
+  printOut(`${VERSION}\n`);
 } else if (command === 'healthcheck') {
   process.exit(await healthcheck(config));
 } else if (command === 'check') {
   const { ok, report } = checkDatabaseFile(config.databasePath);
   const details = ok ? '' : `${report.join('\n')}\n`;
-  process.stdout.write(`${config.databasePath}: ${ok ? 'ok' : 'needs attention (see docs/reliability.md)'}\n${details}`);
+  printOut(`${config.databasePath}: ${ok ? 'ok' : 'needs attention (see docs/reliability.md)'}\n${details}`);
   process.exit(ok ? 0 : 1);
 } else {
   await serve(config);

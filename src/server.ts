@@ -3,6 +3,7 @@
 import type { Server } from 'bun';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './http/app.ts';
+import { serveApp } from './http/serve.ts';
 import { controlRoutes } from './control/control-routes.ts';
 import { createControlService } from './control/control-service.ts';
 import type { WorkspaceRef } from './domain/model.ts';
@@ -137,7 +138,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
   const expiries = watchExpiries(keyRing, clock);
   const admin = hosted.routes(expiries.rearm);
-  const app = createApp({
+  const { app, native: nativeRoutes } = createApp({
     faults: faults.http,
     config,
     service,
@@ -179,6 +180,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
 
   return {
     app,
+    /** Answered by Bun's router before Elysia (fast-list.ts). */
+    nativeRoutes,
     config,
     /** The connection itself, for tests that make a commit fail; the app never needs it. */
     db,
@@ -248,15 +251,13 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
   // Noted before opening: a failed open removes nothing (the file may be another server's).
   const createdFiles = missingDatabaseFiles(config.databasePath);
   const taskmock = buildTaskmock(config, options);
+  let server: Server<unknown>;
   try {
-    taskmock.app.listen({
+    server = serveApp(taskmock.app, {
       port: config.port,
       hostname: config.host,
-      reusePort: false,
-      // Far above the 64 KiB limit routes.ts enforces with a JSON 413: Bun's own refusal has no
-      // body and no CORS header, so it should only ever meet abuse, never a client's mistake.
-      maxRequestBodySize: 1024 * 1024,
-      websocket: taskmock.stream.socketOptions,
+      native: taskmock.nativeRoutes,
+      websocket: taskmock.stream.websocket,
     });
   } catch (error) {
     taskmock.close();
@@ -264,7 +265,6 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     removeFiles(createdFiles);
     throw new ListenError(config.host, config.port, error);
   }
-  const server = taskmock.app.server!;
   taskmock.stream.attach(server);
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return {

@@ -49,7 +49,7 @@ function frontendPage(origin: string): string {
 beforeAll(async () => {
   // A manual clock that never moves: the task stays queued, so the DELETE is always allowed.
   taskmock = buildTaskmock(testConfig(), { clock: new ManualClock(), logger: silentLogger });
-  const app = createApp({
+  const { app } = createApp({
     config: taskmock.config,
     service: taskmock.service,
     keyRing: taskmock.keyRing,

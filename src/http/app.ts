@@ -47,12 +47,12 @@ export function createApp(deps: AppDependencies) {
     metrics: deps.metrics?.route('GET', '/tasks'),
     fallback: (request) => app.fetch(request),
   });
-  let app = new Elysia({ name: 'taskmock', serve: { routes: { '/tasks': { GET: fastList } } } })
+  let app = new Elysia({ name: 'taskmock' })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger, deps.recorder, deps.metrics))
     .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts, config: deps.config }))
     .use(taskRoutes(deps));
   for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;
-  return app;
+  return { app, native: { '/tasks': { GET: fastList } } };
 }

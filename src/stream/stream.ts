@@ -34,10 +34,7 @@ interface SocketTrace {
   publishedAtOpen: number;
 }
 
-/**
- * Bun-level socket limits. Bun takes these once per server (`Bun.serve({ websocket })`), not per
- * route, so server.ts passes them to `listen`.
- */
+/** Bun-level socket limits. Bun takes these once per server (`Bun.serve({ websocket })`), not per route. */
 export const SOCKET_LIMITS = {
   // Clients have nothing to say; 4 KiB is room for any reasonable stray message, more closes (1009).
   maxPayloadLength: 4 * 1024,
@@ -53,15 +50,12 @@ export const SOCKET_LIMITS = {
   perMessageDeflate: false,
 } satisfies Partial<WebSocketHandler<unknown>>;
 
-/** What each socket carries: its slot, and the event functions Elysia's dispatcher calls. */
+/** What each socket carries. */
 interface StreamData {
   slot: Slot;
   /** The faults this socket lives under (§11); null on the plain pub/sub path. */
   faults: SocketFaults | null;
   trace: SocketTrace | undefined;
-  open(ws: ServerWebSocket<StreamData>): void;
-  close(ws: ServerWebSocket<StreamData>, code: number): void;
-  message(): void;
 }
 
 type Socket = ServerWebSocket<StreamData>;
@@ -196,18 +190,18 @@ export function createLiveStream(options: LiveStreamOptions) {
     for (const notify of closed) notify();
   }
 
-  // Per-socket state is one small object: the slot plus three shared functions. Elysia's `.ws()`
+  // Per-socket state is one small object: the slot, its faults and its trace. Elysia's `.ws()`
   // would store a copy of the whole request context and seven fresh closures on every socket
   // (about 3.3 KB of heap each, measured with 5000 sockets, against 0.3 KB this way), and SPEC §8
-  // bounds memory per socket. So the route upgrades by itself; Elysia's Bun adapter still owns
-  // `Bun.serve({ websocket })` and dispatches each event to `ws.data.open / message / close`
-  // (elysia/dist/ws, pinned 1.4.30).
-  const events = {
+  // bounds memory per socket. So the route upgrades by itself, and these are the server's socket
+  // handlers (http/serve.ts passes them to `Bun.serve({ websocket })`).
+  const websocket = {
+    ...SOCKET_LIMITS,
     open: opened,
     close: closedSocket,
     // Client messages are ignored by contract; oversized ones never get here (maxPayloadLength).
     message: () => undefined,
-  };
+  } satisfies WebSocketHandler<StreamData>;
 
   const plugin = new Elysia({ name: 'taskmock/stream' }).get(
     STREAM_PATH,
@@ -222,7 +216,7 @@ export function createLiveStream(options: LiveStreamOptions) {
         openedAt: 0,
         publishedAtOpen: 0,
       };
-      const data: StreamData = { slot, faults: null, trace, ...events };
+      const data: StreamData = { slot, faults: null, trace };
       if (options.faults) {
         try {
           data.faults = options.faults.forUpgrade(slot.ref, request, set as { headers: Record<string, string> });
@@ -242,7 +236,8 @@ export function createLiveStream(options: LiveStreamOptions) {
 
   return {
     plugin,
-    socketOptions: SOCKET_LIMITS,
+    /** The server's WebSocket handlers and limits. */
+    websocket,
 
     /** Hands over the listening server, whose `publish` reaches every subscriber of a topic. */
     attach(server: Server<unknown>): void {
