@@ -1,24 +1,25 @@
 // The models of the admin board routes (a key's workspaces, their tasks, their clock and faults),
 // as `t` schemas: the OpenAPI document's source. Clock and fault bodies are /control's own.
+import { Integer } from '../http/json-integer.ts';
 import { t } from 'elysia';
 import { ClockBody } from '../control/control-schemas.ts';
 import { FaultsInForceBody } from '../faults/schemas.ts';
 import { COMPONENT_NAME, TaskListQuery, Task } from '../http/schemas.ts';
 
-const count = (status: string) => t.Integer({ minimum: 0, description: `Tasks ${status}.` });
+const count = (status: string) => Integer({ minimum: 0, description: `Tasks ${status}.` });
 
 export const WorkspaceSummary = t.Object(
   {
     id: t.String({ examples: ['default'] }),
-    version: t.Integer({ minimum: 0, description: "The workspace's version (SPEC §12)." }),
-    tasks: t.Integer({ minimum: 0, description: 'How many tasks it holds.' }),
+    version: Integer({ minimum: 0, description: "The workspace's version (SPEC §12)." }),
+    tasks: Integer({ minimum: 0, description: 'How many tasks it holds.' }),
     byStatus: t.Object({
       queued: count('queued'),
       running: count('running'),
       completed: count('completed'),
       failed: count('failed (only under a fault profile with tasks.failRate)'),
     }),
-    sockets: t.Integer({ minimum: 0, description: 'Open /ws/tasks sockets.' }),
+    sockets: Integer({ minimum: 0, description: 'Open /ws/tasks sockets.' }),
     clock: ClockBody,
     faults: FaultsInForceBody,
   },
@@ -35,7 +36,7 @@ export const WorkspaceList = t.Object(
 );
 
 export const WorkspaceTasks = t.Object(
-  { tasks: t.Array(Task), version: t.Integer({ minimum: 0 }), clock: ClockBody },
+  { tasks: t.Array(Task), version: Integer({ minimum: 0 }), clock: ClockBody },
   {
     [COMPONENT_NAME]: 'WorkspaceTasks',
     description: "The workspace's tasks as GET /tasks lists them, its version, and its clock.",
