@@ -69,7 +69,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     configured: config.apiKeys,
     serverLimits: config,
     clock,
-    onDirty: batch.wake,
+    onDirty: batch.wakeLate,
     checkFaults: checkKeyFaults,
   });
   batch.beforeEveryCommit(() => keyTable.saveCounters(keyRing.takeDirty()));

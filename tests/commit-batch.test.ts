@@ -2,7 +2,7 @@
 // before its COMMIT; a failed COMMIT rolls everything back and says so.
 import { Database } from 'bun:sqlite';
 import { describe, expect, test } from 'bun:test';
-import { createCommitBatch } from '../src/storage/commit-batch.ts';
+import { createCommitBatch, LATE_WAKE_MS } from '../src/storage/commit-batch.ts';
 import { testTaskmock } from './helpers.ts';
 
 /** A batch whose end-of-turn commit runs only when the test says so. */
@@ -65,6 +65,58 @@ describe('commit batch', () => {
     expect(announced).toBe(false);
     expect(db.inTransaction).toBe(false);
     expect(db.query('SELECT count(*) AS n FROM child').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('rows that may wait (wakeLate)', () => {
+  /** A batch whose pre-commit writer writes one buffered row per call of `buffer`, counting COMMITs. */
+  function bufferedRows() {
+    const db = new Database(':memory:');
+    db.run('CREATE TABLE t (x INTEGER)');
+    const { batch, endTurn } = manualBatch(db);
+    let buffered = 0;
+    let commits = 0;
+    batch.beforeEveryCommit(() => {
+      for (; buffered > 0; buffered--) db.run('INSERT INTO t VALUES (0)');
+      commits++;
+    });
+    const rows = () => (db.query('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    const buffer = () => {
+      buffered++;
+      batch.wakeLate();
+    };
+    return { db, batch, endTurn, buffer, rows, commits: () => commits };
+  }
+
+  test('ride along with the next write: no transaction of their own', () => {
+    const { db, batch, endTurn, buffer, rows, commits } = bufferedRows();
+    buffer();
+    buffer();
+    expect(db.inTransaction).toBe(false);
+    batch.write(() => db.run('INSERT INTO t VALUES (1)'));
+    endTurn();
+    expect(rows()).toBe(3);
+    expect(commits()).toBe(1);
+  });
+
+  test('with nothing else written, commit on their own within LATE_WAKE_MS', async () => {
+    const { endTurn, buffer, rows, commits } = bufferedRows();
+    buffer();
+    buffer();
+    await Bun.sleep(LATE_WAKE_MS / 2);
+    endTurn();
+    expect(rows()).toBe(0);
+    await Bun.sleep(LATE_WAKE_MS);
+    endTurn();
+    expect(rows()).toBe(2);
+    expect(commits()).toBe(1);
+  });
+
+  test('are written by the commit at shutdown', () => {
+    const { batch, buffer, rows } = bufferedRows();
+    buffer();
+    batch.close();
+    expect(rows()).toBe(1);
   });
 });
 

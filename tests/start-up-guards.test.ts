@@ -19,7 +19,9 @@ test("schemas use TypeBox's Integer, not Elysia's t.Integer (which compiles a va
 
 test('nothing on the start path touches process.stdout or process.stderr (Node streams cost 10 ms to build)', async () => {
   const offenders = (await sources())
-    .filter(({ text }) => /process\.(stdout|stderr)\.write\(/.test(text.replace(/\(fd === 1 \? process\.stdout : process\.stderr\)\.write/g, '')))
+    .filter(({ text }) =>
+      /process\.(stdout|stderr)\.write\(/.test(text.replace(/\(fd === 1 \? process\.stdout : process\.stderr\)\.write/g, '')),
+    )
     .map(({ path }) => path);
   expect(offenders).toEqual([]);
 });

@@ -1,7 +1,8 @@
 // The journal writer: events are buffered in memory as they happen and written just before the
 // next COMMIT, inside that same group commit (commit-batch.ts), in one multi-row INSERT per 64
-// events: no transaction of its own per request. A turn with only reads ends in one small
-// transaction for its events (batch.wake). Each key keeps at most `maxEvents`; the oldest go
+// events: no transaction of its own per request. Events of turns that wrote nothing wait for the
+// next commit, at most 250 ms (batch.wakeLate), so a server answering only reads commits four times
+// a second for them, not once per turn; a crash can lose those last 250 ms of the journal. Each key keeps at most `maxEvents`; the oldest go
 // first and how many went is kept.
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Clock } from '../scheduler/clock.ts';
@@ -56,8 +57,10 @@ export function createJournal({ store, batch, clock, maxEvents, nameOf }: Journa
       const keyName = nameOf(identity);
       if (keyName === undefined) return 0;
       const id = nextId++;
-      buffer.push({ keyName, event: { ...event, at: event.at ?? clock.now(), id } as JournalEvent });
-      batch.wake();
+      // The field order of a stored event (store.ts), so a line reads the same before and after its commit.
+      const { kind, workspace, at = clock.now(), ...data } = event;
+      buffer.push({ keyName, event: { id, at, kind, workspace, ...data } as JournalEvent });
+      batch.wakeLate();
       return id;
     },
 

@@ -9,6 +9,9 @@ export type CommitBatch = ReturnType<typeof createCommitBatch>;
 
 const SETTLED = Promise.resolve();
 
+/** How long buffered rows that may wait (see `wakeLate`) wait at most for a commit. */
+export const LATE_WAKE_MS = 250;
+
 interface OpenBatch {
   done: PromiseWithResolvers<void>;
   afterCommit: (() => void)[];
@@ -29,6 +32,7 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
   const preCommitWriters: (() => void)[] = [];
   let commitTimer: ((seconds: number) => void) | undefined;
   let wakeScheduled = false;
+  let lateWake: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   function begin(): void {
@@ -61,6 +65,8 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     const batch = open;
     if (!batch) return;
     open = null;
+    // This commit writes whatever a late wake was waiting for.
+    if (lateWake) lateWake = void clearTimeout(lateWake);
     try {
       for (const writer of preCommitWriters) writer();
       const began = commitTimer ? performance.now() : 0;
@@ -76,6 +82,28 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     batch.done.resolve();
     for (const callback of batch.afterCommit) callback();
     for (const callback of batch.afterSettle) callback();
+  }
+
+  /**
+   * A pre-commit writer has something buffered: make sure a transaction ends this turn even if
+   * nothing else writes. It opens late (at the end of the turn), so reads in this turn never
+   * wait for it.
+   */
+  function wake(): void {
+    if (open || wakeScheduled || closed) return;
+    wakeScheduled = true;
+    schedule(() => {
+      if (!wakeScheduled) return;
+      wakeScheduled = false;
+      if (open || closed) return;
+      try {
+        begin();
+      } catch {
+        // The file refuses even a BEGIN (disk full, I/O error): what is buffered waits for the next commit.
+        return;
+      }
+      commit();
+    });
   }
 
   function writeInBatch<T>(write: () => T): T {
@@ -131,26 +159,20 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
       preCommitWriters.push(writer);
     },
 
+    wake,
+
     /**
-     * A pre-commit writer has something buffered: make sure a transaction ends this turn even if
-     * nothing else writes. It opens late (at the end of the turn), so reads in this turn never
-     * wait for it.
+     * Like `wake`, for what may wait a little (key counters, journal events of requests): it goes
+     * with the next commit that happens anyway, or in one of its own within `LATE_WAKE_MS`. A
+     * server that only answers reads then commits four times a second, not once per turn.
      */
-    wake(): void {
-      if (open || wakeScheduled || closed) return;
-      wakeScheduled = true;
-      schedule(() => {
-        if (!wakeScheduled) return;
-        wakeScheduled = false;
-        if (open || closed) return;
-        try {
-          begin();
-        } catch {
-          // The file refuses even a BEGIN (disk full, I/O error): what is buffered waits for the next commit.
-          return;
-        }
-        commit();
-      });
+    wakeLate(): void {
+      if (open || wakeScheduled || lateWake || closed) return;
+      lateWake = setTimeout(() => {
+        lateWake = undefined;
+        wake();
+      }, LATE_WAKE_MS);
+      lateWake.unref();
     },
 
     /** Commits what is pending; afterwards `wake` does nothing (the database is about to close). */
@@ -161,7 +183,7 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
 
     /** Commits now instead of at the end of the turn (before shutdown). */
     commitNow(): void {
-      if (!open && wakeScheduled && !closed) begin();
+      if (!open && (wakeScheduled || lateWake) && !closed) begin();
       wakeScheduled = false;
       commit();
     },
