@@ -41,6 +41,14 @@ export const SQL = {
        ON CONFLICT (key_hash, workspace_id) DO UPDATE SET last_task_id = last_task_id + 1
        RETURNING ws, last_task_id`,
   findWorkspace: 'SELECT ws FROM workspaces WHERE key_hash = ?1 AND workspace_id = ?2',
+  // A create's two workspace updates in one statement: the next id and the version it takes.
+  // Keyed by the integer `ws` once that is known; the upsert (by key and workspace id, first
+  // trying an insert) is only for the first task a workspace ever holds.
+  nextTaskIn:
+    'UPDATE workspaces SET last_task_id = last_task_id + 1, version = version + 1 WHERE ws = ?1 RETURNING last_task_id, version',
+  firstTaskIn: `INSERT INTO workspaces (key_hash, workspace_id, last_task_id, version) VALUES (?1, ?2, 1, 1)
+       ON CONFLICT (key_hash, workspace_id) DO UPDATE SET last_task_id = last_task_id + 1, version = version + 1
+       RETURNING ws, last_task_id, version`,
   insertTask: `INSERT INTO tasks (ws, id, name, type, status, created_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5)`,
   listTasks: `SELECT ${TASK_COLUMNS} FROM tasks WHERE ws = ?1 ORDER BY id`,
   countTasks: 'SELECT count(*) AS n FROM tasks WHERE ws = ?1',
@@ -91,6 +99,8 @@ export function prepareStatements(db: Database) {
   return {
     bumpTaskId: db.query<{ ws: number; last_task_id: number }, [string, string]>(SQL.bumpTaskId),
     findWorkspace: db.query<{ ws: number }, [string, string]>(SQL.findWorkspace),
+    nextTaskIn: db.query<{ last_task_id: number; version: number }, [number]>(SQL.nextTaskIn),
+    firstTaskIn: db.query<{ ws: number; last_task_id: number; version: number }, [string, string]>(SQL.firstTaskIn),
     insertTask: db.query(SQL.insertTask),
     listTasks: db.query<TaskRow, [number]>(SQL.listTasks),
     countTasks: db.query<{ n: number }, [number]>(SQL.countTasks),

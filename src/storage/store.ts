@@ -8,7 +8,7 @@
 // workspace's version in the same transaction (so a rolled-back change never took a version, and
 // a committed one always did) and announces the change, with that version, after the COMMIT.
 // Versions are never lowered and never reused, not by a flush, a reset or a restart: nothing
-// but `bumpVersion` ever writes the column, and a workspaces row is never deleted (a reset sets
+// but `bumpVersion` (and a create's `nextTaskIn`/`firstTaskIn`, which bump it with the id) ever writes the column, and a workspaces row is never deleted (a reset sets
 // `last_task_id` back to 0 and keeps the row, and so the version). A new write (reset, fixtures) gets versions, stream
 // updates and wake-ups of blocking readers by calling `recordChange`, and nothing else.
 import type { Database } from 'bun:sqlite';
@@ -57,7 +57,10 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     taskChanges: TaskChange[],
     removedBy: RemovalCause = 'reset',
   ): number => {
-    const { version } = statements.bumpVersion.get(ws)!;
+    return announce(ref, statements.bumpVersion.get(ws)!.version, taskChanges, removedBy);
+  };
+  /** For a write that has already bumped the version (a create): witness and announce it. */
+  const announce = (ref: WorkspaceRef, version: number, taskChanges: TaskChange[], removedBy: RemovalCause): number => {
     witness?.(ref, taskChanges, removedBy);
     changes.announce({ ref, version, changes: taskChanges });
     return version;
@@ -74,12 +77,21 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
 
   // No savepoint of its own (it cost a tenth of a create): should the insert ever fail, the id it
   // took is skipped, never reused, and ids only have to increase.
+  /** Takes the workspace's next id and version (one statement), creating its row if need be. */
+  const nextTask = (ref: WorkspaceRef): { ws: number; id: number; version: number } => {
+    const known = ids.find(ref);
+    const next = known === undefined ? null : statements.nextTaskIn.get(known);
+    if (next) return { ws: known!, id: next.last_task_id, version: next.version };
+    const first = statements.firstTaskIn.get(ref.keyHash, ref.workspaceId)!;
+    ids.remember(ref, first.ws);
+    return { ws: first.ws, id: first.last_task_id, version: first.version };
+  };
+
   const insertTask = (ref: WorkspaceRef, name: string, type: TaskType, now: number): Task => {
-    const { ws, last_task_id: id } = statements.bumpTaskId.get(ref.keyHash, ref.workspaceId)!;
-    ids.remember(ref, ws);
+    const { ws, id, version } = nextTask(ref);
     statements.insertTask.run(ws, id, name, type, now);
     const task = toTask({ id, name, type, status: 'queued', created_at: now, started_at: null, completed_at: null });
-    recordChangeIn(ws, ref, [{ op: 'put', task }]);
+    announce(ref, version, [{ op: 'put', task }], 'reset');
     return task;
   };
 
