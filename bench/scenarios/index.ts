@@ -1,6 +1,7 @@
 // The scenarios in run order, by the names `--only` takes.
 import type { Row } from '../lib/report.ts';
 import { runFanout } from './fanout.ts';
+import { runFeatureCosts } from './feature-costs.ts';
 import { runGetTasks } from './get-tasks.ts';
 import { runIdle } from './idle.ts';
 import { runLifecycle } from './lifecycle.ts';
@@ -33,4 +34,5 @@ export const SCENARIOS: readonly Scenario[] = [
     target: '< 1 KiB; no idle CPU; ≤ 5 ms',
     run: runVersions,
   },
+  { name: 'costs', title: '9. journal on, faults off', target: '≥ 0.90×', run: runFeatureCosts },
 ];

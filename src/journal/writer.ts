@@ -20,6 +20,11 @@ export interface JournalOptions {
   nameOf: (identity: string) => string | undefined;
 }
 
+/** The field order of a stored event (store.ts): a line reads the same before and after its commit. */
+function asStored({ id, at, kind, workspace, ...data }: JournalEvent): JournalEvent {
+  return { id, at, kind, workspace, ...data } as JournalEvent;
+}
+
 export function createJournal({ store, batch, clock, maxEvents, nameOf }: JournalOptions) {
   let buffer: StoredEvent[] = [];
   let nextId = store.lastId() + 1;
@@ -57,16 +62,14 @@ export function createJournal({ store, batch, clock, maxEvents, nameOf }: Journa
       const keyName = nameOf(identity);
       if (keyName === undefined) return 0;
       const id = nextId++;
-      // The field order of a stored event (store.ts), so a line reads the same before and after its commit.
-      const { kind, workspace, at = clock.now(), ...data } = event;
-      buffer.push({ keyName, event: { id, at, kind, workspace, ...data } as JournalEvent });
+      buffer.push({ keyName, event: { ...event, at: event.at ?? clock.now(), id } as JournalEvent });
       batch.wakeLate();
       return id;
     },
 
     /** Every event of the key `keyName`, oldest first (written ones and those still buffered). */
     read(keyName: string): JournalEvent[] {
-      const pending = buffer.filter((stored) => stored.keyName === keyName).map((stored) => stored.event);
+      const pending = buffer.filter((stored) => stored.keyName === keyName).map((stored) => asStored(stored.event));
       return [...store.read(keyName), ...pending];
     },
 
