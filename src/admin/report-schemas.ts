@@ -1,21 +1,22 @@
 // The behaviour report's JSON (report/types.ts) as `t` schemas: the OpenAPI document of
 // GET /admin/keys/:name/report. Kept beside the types by a test that checks real reports against it.
+import { Integer } from '../http/json-integer.ts';
 import { t } from 'elysia';
 import { COMPONENT_NAME } from '../http/schemas.ts';
 
-const Evidence = t.Array(t.Integer(), { description: 'Ids of the journal events behind the figure (at most 50).' });
+const Evidence = t.Array(Integer(), { description: 'Ids of the journal events behind the figure (at most 50).' });
 const Iso = t.Union([t.String({ format: 'date-time' }), t.Null()]);
 const Ms = t.Union([t.Number(), t.Null()]);
 
 const DelayStats = t.Object(
-  { count: t.Integer(), minMs: Ms, medianMs: Ms, maxMs: Ms },
+  { count: Integer(), minMs: Ms, medianMs: Ms, maxMs: Ms },
   { [COMPONENT_NAME]: 'ReportDelays', description: 'Delays in milliseconds.' },
 );
-const CountFigures = t.Object({ count: t.Integer(), evidence: Evidence }, { [COMPONENT_NAME]: 'ReportCount' });
+const CountFigures = t.Object({ count: Integer(), evidence: Evidence }, { [COMPONENT_NAME]: 'ReportCount' });
 
 const Polling = t.Object(
   {
-    whileSubscribed: t.Integer({ description: 'GET /tasks answered while a socket of the same workspace was open.' }),
+    whileSubscribed: Integer({ description: 'GET /tasks answered while a socket of the same workspace was open.' }),
     subscribedMs: t.Number({ description: 'Time with at least one socket open, summed over workspaces.' }),
     perMinute: t.Union([t.Number(), t.Null()], { description: 'whileSubscribed per minute of subscribedMs.' }),
     evidence: Evidence,
@@ -26,7 +27,7 @@ const Polling = t.Object(
 const Streak = t.Object(
   {
     workspace: t.Union([t.String(), t.Null()]),
-    reconnects: t.Integer(),
+    reconnects: Integer(),
     delaysMs: t.Array(t.Number(), { description: 'The first 100 delays, in order.' }),
     medianMs: t.Number(),
     verdict: t.Union([t.Literal('backs-off'), t.Literal('fixed-interval'), t.Literal('irregular')]),
@@ -37,12 +38,12 @@ const Streak = t.Object(
 
 const Reconnects = t.Object(
   {
-    count: t.Integer({ description: 'Attempts (opens, refused upgrades) that followed a close or a refusal.' }),
-    afterFailure: t.Integer({ description: 'Of those, after an abnormal close or a refused upgrade.' }),
-    withinOneSecond: t.Integer(),
+    count: Integer({ description: 'Attempts (opens, refused upgrades) that followed a close or a refusal.' }),
+    afterFailure: Integer({ description: 'Of those, after an abnormal close or a refused upgrade.' }),
+    withinOneSecond: Integer(),
     delays: DelayStats,
     streaks: t.Array(Streak),
-    maxAttemptsIn10s: t.Integer({ description: 'The most attempts in any 10 s window of one workspace.' }),
+    maxAttemptsIn10s: Integer({ description: 'The most attempts in any 10 s window of one workspace.' }),
     notReconnected: CountFigures,
     evidence: Evidence,
   },
@@ -51,14 +52,14 @@ const Reconnects = t.Object(
 
 const StatusFigures = t.Object(
   {
-    status: t.Integer({ examples: [503] }),
-    count: t.Integer(),
-    retried: t.Integer({ description: 'Followed by the same method, path and workspace within 60 s.' }),
-    longestRun: t.Integer(),
+    status: Integer({ examples: [503] }),
+    count: Integer(),
+    retried: Integer({ description: 'Followed by the same method, path and workspace within 60 s.' }),
+    longestRun: Integer(),
     retryDelays: DelayStats,
-    withRetryAfter: t.Integer(),
-    retryAfterRespected: t.Integer(),
-    retryAfterIgnored: t.Integer(),
+    withRetryAfter: Integer(),
+    retryAfterRespected: Integer(),
+    retryAfterIgnored: Integer(),
     evidence: Evidence,
   },
   { [COMPONENT_NAME]: 'ReportStatus' },
@@ -68,16 +69,16 @@ const Figures = t.Object(
   {
     firstActivity: Iso,
     lastActivity: Iso,
-    requests: t.Integer(),
-    byEndpoint: t.Array(t.Object({ endpoint: t.String({ examples: ['GET /tasks'] }), count: t.Integer() })),
-    socketsOpened: t.Integer(),
+    requests: Integer(),
+    byEndpoint: t.Array(t.Object({ endpoint: t.String({ examples: ['GET /tasks'] }), count: Integer() })),
+    socketsOpened: Integer(),
     polling: Polling,
     reconnects: Reconnects,
     errors: t.Array(StatusFigures),
     duplicateCreates: CountFigures,
     staleDeletes: CountFigures,
-    badRequests: t.Array(t.Object({ message: t.String(), count: t.Integer(), evidence: Evidence })),
-    refusedSockets: t.Array(t.Object({ status: t.Integer(), message: t.String(), count: t.Integer(), evidence: Evidence })),
+    badRequests: t.Array(t.Object({ message: t.String(), count: Integer(), evidence: Evidence })),
+    refusedSockets: t.Array(t.Object({ status: Integer(), message: t.String(), count: Integer(), evidence: Evidence })),
   },
   { [COMPONENT_NAME]: 'ReportFigures' },
 );
@@ -97,21 +98,21 @@ const Finding = t.Object(
 const Timeline = t.Object(
   {
     times: t.Array(t.Number(), { description: 'Start of each bucket, seconds since the epoch.' }),
-    bucketSeconds: t.Integer(),
+    bucketSeconds: Integer(),
     requests: t.Array(t.Object({ endpoint: t.String(), perSecond: t.Array(t.Number()) })),
-    tasks: t.Array(t.Object({ status: t.String(), counts: t.Array(t.Integer()) })),
+    tasks: t.Array(t.Object({ status: t.String(), counts: t.Array(Integer()) })),
     sockets: t.Array(
       t.Object({
-        id: t.Integer(),
+        id: Integer(),
         workspace: t.Union([t.String(), t.Null()]),
         start: t.Number(),
         end: Ms,
-        code: t.Union([t.Integer(), t.Null()]),
+        code: t.Union([Integer(), t.Null()]),
       }),
     ),
-    socketsOmitted: t.Integer(),
-    faults: t.Array(t.Object({ id: t.Integer(), at: t.Number(), fault: t.String(), endpoint: t.String(), status: t.Integer() })),
-    faultsOmitted: t.Integer(),
+    socketsOmitted: Integer(),
+    faults: t.Array(t.Object({ id: Integer(), at: t.Number(), fault: t.String(), endpoint: t.String(), status: Integer() })),
+    faultsOmitted: Integer(),
   },
   { [COMPONENT_NAME]: 'ReportTimeline', description: 'What the report page draws; times in milliseconds unless said.' },
 );
@@ -120,8 +121,8 @@ export const Report = t.Object(
   {
     key: t.String({ examples: ['ada'] }),
     generatedAt: t.String({ format: 'date-time' }),
-    events: t.Integer(),
-    dropped: t.Integer({ description: 'Old events dropped from the journal (JOURNAL_MAX_EVENTS): not in the report.' }),
+    events: Integer(),
+    dropped: Integer({ description: 'Old events dropped from the journal (JOURNAL_MAX_EVENTS): not in the report.' }),
     figures: Figures,
     workspaces: t.Array(t.Object({ workspace: t.Union([t.String(), t.Null()]), figures: Figures })),
     findings: t.Array(Finding),
