@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
 import { testConfig } from './helpers.ts';
 
 const ADMIN = 'admin-key-for-the-browser-test';
@@ -50,11 +50,7 @@ const CANDIDATE_PAGE = `<!doctype html><meta charset="utf-8"><title>candidate ap
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--admin-key', ADMIN, '--seed', 'browser-admin']));
-  candidateSite = Bun.serve({
-    port: 0,
-    hostname: 'localhost',
-    fetch: () => new Response(CANDIDATE_PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
-  });
+  candidateSite = serveFrontend(CANDIDATE_PAGE);
   if (haveChromium) browser = await launchChromium();
 }, 60_000);
 

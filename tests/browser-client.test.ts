@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
 import { testConfig } from './helpers.ts';
 
 let taskmock: RunningTaskmock;
@@ -47,11 +47,7 @@ beforeAll(async () => {
   // one frame and the page never saw `queued` (a forward step clients must accept, not a bug).
   taskmock = startTaskmock(testConfig(['--port', '0', '--host', '127.0.0.1', '--time-scale', '5', '--seed', 'browser-client']));
   const api = taskmock.url.replace('localhost', '127.0.0.1');
-  frontend = Bun.serve({
-    port: 0,
-    hostname: 'localhost',
-    fetch: () => new Response(frontendPage(api), { headers: { 'content-type': 'text/html' } }),
-  });
+  frontend = serveFrontend(frontendPage(api));
   if (haveChromium) browser = await launchChromium();
 }, 60_000);
 

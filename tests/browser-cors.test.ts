@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { createApp } from '../src/http/app.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
 import { buildTaskmock, type Taskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
 import { silentLogger, testConfig } from './helpers.ts';
 
 let taskmock: Taskmock;
@@ -60,11 +60,7 @@ beforeAll(async () => {
     plugins: [probe],
   });
   api = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => app.handle(request) });
-  frontend = Bun.serve({
-    port: 0,
-    hostname: 'localhost',
-    fetch: () => new Response(frontendPage(`http://127.0.0.1:${api.port}`), { headers: { 'content-type': 'text/html' } }),
-  });
+  frontend = serveFrontend(frontendPage(`http://127.0.0.1:${api.port}`));
   if (haveChromium) browser = await launchChromium();
 }, 60_000);
 

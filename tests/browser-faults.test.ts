@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
 import { spawnServer, type ServerProcess } from './process.ts';
 
 const ARTIFACTS = join(import.meta.dir, 'artifacts');
@@ -138,11 +138,7 @@ beforeAll(async () => {
     'info',
   ]);
   const api = server.url.replace('localhost', '127.0.0.1');
-  frontend = Bun.serve({
-    port: 0,
-    hostname: 'localhost',
-    fetch: () => new Response(frontendPage(api), { headers: { 'content-type': 'text/html' } }),
-  });
+  frontend = serveFrontend(frontendPage(api));
   if (haveChromium) browser = await launchChromium();
 }, 60_000);
 

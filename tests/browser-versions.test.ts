@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
 import { silentLogger, testConfig } from './helpers.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
 
@@ -38,11 +38,7 @@ beforeAll(async () => {
     logger: silentLogger,
   });
   const api = taskmock.url.replace('localhost', '127.0.0.1');
-  frontend = Bun.serve({
-    port: 0,
-    hostname: 'localhost',
-    fetch: () => new Response(page(api), { headers: { 'content-type': 'text/html' } }),
-  });
+  frontend = serveFrontend(page(api));
   if (haveChromium) browser = await launchChromium();
 }, 60_000);
 

@@ -2,6 +2,7 @@
 // installs it (.ci/run); elsewhere a missing browser skips these tests instead of failing them.
 import { test } from 'bun:test';
 import { existsSync } from 'node:fs';
+import type { Server } from 'bun';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,4 +25,16 @@ export const browserTest = haveChromium || process.env.CI ? test : test.skip;
 export function launchChromium(): Promise<Browser> {
   if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (CI must)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Serves one HTML page from `localhost`, a different origin than the API on 127.0.0.1, as a
+ * frontend's own dev server would: what the page does is cross-origin, CORS included.
+ */
+export function serveFrontend(html: string): Server<unknown> {
+  return Bun.serve({
+    port: 0,
+    hostname: 'localhost',
+    fetch: () => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+  });
 }

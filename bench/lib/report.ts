@@ -58,7 +58,7 @@ export function resultsDocument(rows: readonly Row[], info: RunInfo): string {
     `- Bun: ${Bun.version}`,
     `- command: \`${info.command}\` (took ${fmt(info.seconds)} s)`,
     `- HTTP load generator: ${info.loadTool}; every server and load generator is its own process on 127.0.0.1`,
-    '- taskmock runs with `--log-level warn` so per-request logging does not dominate',
+    '- taskmock runs as shipped: the compiled binary `dist/taskmock`, default settings, its request log at `info` written to a file',
     '',
     markdownTable(rows),
     '',

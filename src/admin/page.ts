@@ -5,6 +5,7 @@
 // without the admin key; every request it makes sends X-Admin-Key. Its Content-Security-Policy
 // allows only its own script and style (by hash) and requests to this server: task names come
 // from candidates, and the page renders them with textContent only.
+import { pagePolicy } from './page-policy.ts';
 import { Elysia } from 'elysia';
 import type { Config } from '../config/config.ts';
 import { escapeHtml } from '../api-docs/html.ts';
@@ -20,8 +21,6 @@ export const ADMIN_KEY_STORAGE = 'taskmock-admin-key';
 const REFRESH_MS = 3_000;
 /** The board's blocking read waits this long at most (under proxies' usual 60 s idle cut). */
 const BOARD_WAIT_S = 25;
-
-const sha256 = (text: string) => `'sha256-${new Bun.CryptoHasher('sha256').update(text).digest('base64')}'`;
 
 function limitInput(id: string, label: string, max: number): string {
   return `<label>${label} <input id="${id}" type="number" min="1" max="${max}" step="1" placeholder="${max}"></label>`;
@@ -133,16 +132,7 @@ ${body(version, config)}
 </body>
 </html>
 `;
-  const policy = [
-    "default-src 'none'",
-    `script-src ${sha256(script)}`,
-    `style-src ${sha256(ADMIN_PAGE_STYLE)}`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  const policy = pagePolicy({ script, style: ADMIN_PAGE_STYLE, assetsFromSelf: false });
   return { html, policy };
 }
 

@@ -3,6 +3,7 @@
 // asks for the admin key and fetches the JSON report with it. It prints on A4. Its
 // Content-Security-Policy, as the admin page's, runs only its own script and uPlot's, and lets it
 // talk to this server only, so nothing could read the admin key and send it elsewhere.
+import { pagePolicy } from './page-policy.ts';
 import { escapeHtml } from '../api-docs/html.ts';
 import { REPORT_PAGE_SCRIPT } from './report-script.ts';
 
@@ -59,19 +60,8 @@ const STYLE = `
   }
 `;
 
-const sha256 = (text: string) => `'sha256-${new Bun.CryptoHasher('sha256').update(text).digest('base64')}'`;
-
 /** The same for every key (the key's name is in the body's data), so hashed once. */
-const POLICY = [
-  "default-src 'none'",
-  `script-src 'self' ${sha256(REPORT_PAGE_SCRIPT)}`,
-  `style-src 'self' ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const POLICY = pagePolicy({ script: REPORT_PAGE_SCRIPT, style: STYLE, assetsFromSelf: true });
 
 export const REPORT_PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
