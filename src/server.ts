@@ -137,8 +137,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   });
   keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
   const expiries = watchExpiries(keyRing, clock);
-  const admin = hosted.routes(expiries.rearm);
-  const { app, native: nativeRoutes } = createApp({
+  const http = createApp({
     faults: faults.http,
     config,
     service,
@@ -153,7 +152,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       scheduledWorkspaces: scheduler.activeWorkspaces(),
       brokenWorkspaces: databaseHealth.brokenWorkspaces(),
     }),
-    plugins: [
+    plugins: () => [
       controlRoutes({ config, keyRing, control, recorder: hosted.recorder }),
       faultRoutes({ config, keyRing, faults, batch }),
       stream.plugin,
@@ -164,7 +163,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
         scheduledWorkspaces: scheduler.activeWorkspaces,
         journalSize: hosted.journal?.size,
       }),
-      ...admin,
+      ...hosted.routes(expiries.rearm),
       ...adminBoard({ config, version: VERSION, keyRing, store, workspaces, service, control, faults, batch }),
       docs({ version: VERSION, config }),
     ],
@@ -179,9 +178,12 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   readingAtStart(db, config.databasePath, () => scheduler.start());
 
   return {
-    app,
-    /** Answered by Bun's router before Elysia (fast-list.ts). */
-    nativeRoutes,
+    /** The Elysia app (made on first use: tests drive it with `app.handle(request)`). */
+    get app() {
+      return http.app;
+    },
+    /** Answered by Bun's router before Elysia (fast-list.ts, fast-system.ts). */
+    nativeRoutes: http.native,
     config,
     /** The connection itself, for tests that make a commit fail; the app never needs it. */
     db,
@@ -237,6 +239,9 @@ export interface RunningTaskmock extends Taskmock {
   shutdown(): Promise<void>;
 }
 
+/** When, after listening, the Elysia app is made if no request has needed it yet. */
+const ELYSIA_AFTER_START_MS = 50;
+
 /** How long shutdown waits for answers in flight; main.ts exits anyway after 5 s in all. */
 const SHUTDOWN_ANSWER_MS = 2_000;
 
@@ -253,7 +258,7 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
   const taskmock = buildTaskmock(config, options);
   let server: Server<unknown>;
   try {
-    server = serveApp(taskmock.app, {
+    server = serveApp(() => taskmock.app, {
       port: config.port,
       hostname: config.host,
       native: taskmock.nativeRoutes,
@@ -267,12 +272,16 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
   }
   taskmock.stream.attach(server);
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return {
-    ...taskmock,
+  // Made once the first answers are out, in the idle time after a start (or by the first request
+  // that needs it, if that comes first).
+  const makeElysia = setTimeout(() => taskmock.app, ELYSIA_AFTER_START_MS).unref();
+  // Assigned, not spread: spreading would read `app` now and make it before the first answer.
+  return Object.assign(taskmock, {
     server,
     url: `http://${host}:${server.port}`,
     createdFiles,
     async shutdown() {
+      clearTimeout(makeElysia);
       // Stop accepting first: `stop(false)` closes the listener but lets requests in flight finish,
       // and closes each keep-alive connection once its answer is out, so a client either gets its
       // whole answer or a refused connection, never a reset on a create that was committed.
@@ -288,5 +297,5 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
       await server.stop(true);
       taskmock.close();
     },
-  };
+  });
 }

@@ -57,7 +57,7 @@ beforeAll(async () => {
     startedAt: new Date(),
     version: 'test',
     liveCounts: () => ({ openSockets: 0, scheduledWorkspaces: 0, brokenWorkspaces: 0 }),
-    plugins: [probe],
+    plugins: () => [probe],
   });
   api = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => app.handle(request) });
   frontend = serveFrontend(frontendPage(`http://127.0.0.1:${api.port}`));

@@ -5,6 +5,7 @@ import type { KeyRing } from '../domain/keys.ts';
 import type { Config } from '../config/config.ts';
 import { cors } from './cors.ts';
 import { createFastList } from './fast-list.ts';
+import { createFastSystem } from './fast-system.ts';
 import { httpErrors } from './http-errors.ts';
 import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
@@ -29,8 +30,8 @@ export interface AppDependencies {
   faults?: HttpFaults;
   /** Requests counted for /metrics. */
   metrics?: HttpMetrics;
-  /** Extra features (the live stream, the docs) mounted after the REST routes. */
-  plugins?: readonly Elysia<any, any, any, any, any, any, any>[];
+  /** Extra features (the live stream, the docs) mounted after the REST routes; made with the app. */
+  plugins?: () => readonly Elysia<any, any, any, any, any, any, any>[];
 }
 
 export function createApp(deps: AppDependencies) {
@@ -45,14 +46,37 @@ export function createApp(deps: AppDependencies) {
     needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
     recorder: deps.recorder,
     metrics: deps.metrics?.route('GET', '/tasks'),
-    fallback: (request) => app.fetch(request),
+    fallback: (request) => elysia().fetch(request),
   });
+  // Made on first use: until then Bun's router answers `/`, `/health` and the plain GET /tasks,
+  // and a start does not wait for Elysia to register some sixty routes (docs/performance.md).
+  let built: ReturnType<typeof buildElysia> | undefined;
+  const elysia = () => (built ??= buildElysia(deps));
+  // `/` and `/health` too, unless CORS is limited to configured origins (Elysia's CORS layer answers then).
+  const fastSystem = deps.config.corsOrigins.includes('*')
+    ? createFastSystem({
+        version: deps.version,
+        logger: deps.logger,
+        brokenWorkspaces: () => deps.liveCounts().brokenWorkspaces,
+        metrics: deps.metrics && { index: deps.metrics.route('GET', '/'), health: deps.metrics.route('GET', '/health') },
+      })
+    : {};
+  return {
+    /** The Elysia app, made the first time it is asked for. */
+    get app() {
+      return elysia();
+    },
+    native: { ...fastSystem, '/tasks': { GET: fastList } },
+  };
+}
+
+function buildElysia(deps: AppDependencies) {
   let app = new Elysia({ name: 'taskmock' })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger, deps.recorder, deps.metrics))
     .use(systemRoutes({ startedAt: deps.startedAt, version: deps.version, liveCounts: deps.liveCounts, config: deps.config }))
     .use(taskRoutes(deps));
-  for (const plugin of deps.plugins ?? []) app = app.use(plugin) as typeof app;
-  return { app, native: { '/tasks': { GET: fastList } } };
+  for (const plugin of deps.plugins?.() ?? []) app = app.use(plugin) as typeof app;
+  return app;
 }

@@ -13,8 +13,19 @@ export interface ServeOptions {
   websocket: WebSocketHandler<any>;
 }
 
-export function serveApp(app: Elysia<any, any, any, any, any, any, any>, options: ServeOptions): Server<unknown> {
-  const server = Bun.serve({
+type App = Elysia<any, any, any, any, any, any, any>;
+
+/** `app` is asked for on the first request Bun's router does not answer (it may be made then). */
+export function serveApp(app: () => App, options: ServeOptions): Server<unknown> {
+  let made: App | undefined;
+  const elysia = (): App => {
+    if (made) return made;
+    made = app();
+    // Elysia's handlers find the server here (the stream route upgrades through it).
+    made.server = server;
+    return made;
+  };
+  const server: Server<unknown> = Bun.serve({
     port: options.port,
     hostname: options.hostname,
     reusePort: false,
@@ -26,9 +37,7 @@ export function serveApp(app: Elysia<any, any, any, any, any, any, any>, options
     maxRequestBodySize: 1024 * 1024,
     routes: options.native,
     websocket: options.websocket,
-    fetch: (request) => app.fetch(request),
+    fetch: (request) => elysia().fetch(request),
   });
-  // Elysia's handlers find the server here (the stream route upgrades through it).
-  app.server = server;
   return server;
 }

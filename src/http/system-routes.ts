@@ -31,10 +31,22 @@ const Health = t.Union(
   },
 );
 
-const page = (body: string, type: string) =>
-  new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
+const page = (body: string, type: string, extraHeaders?: Record<string, string>) =>
+  new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept', ...extraHeaders } });
 
-const health = (brokenWorkspaces: number) =>
+/** GET /: plain text for curl and scripts, the HTML page for a browser (also fast-system.ts). */
+export function indexPage(version: string) {
+  const text = indexText(version);
+  const html = indexHtml(version);
+  return {
+    text,
+    answer: (request: Request, extraHeaders?: Record<string, string>) =>
+      wantsHtml(request) ? page(html, 'text/html', extraHeaders) : page(text, 'text/plain', extraHeaders),
+  };
+}
+
+/** The body of GET /health (also fast-system.ts). */
+export const health = (brokenWorkspaces: number) =>
   brokenWorkspaces === 0
     ? { status: 'ok' as const }
     : { status: 'degraded' as const, database: 'needs attention' as const, brokenWorkspaces };
@@ -63,10 +75,10 @@ export function systemRoutes({
   config: Config;
 }) {
   const limits = limitsInForce(config);
-  const text = indexText(version);
-  const html = indexHtml(version);
+  const index = indexPage(version);
+  const text = index.text;
   return new Elysia({ name: 'taskmock/system' })
-    .get('/', ({ request }) => (wantsHtml(request) ? page(html, 'text/html') : page(text, 'text/plain')), {
+    .get('/', ({ request }) => index.answer(request), {
       detail: {
         summary: 'Index of the endpoints and the docs',
         description:
