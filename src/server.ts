@@ -2,22 +2,21 @@
 // Tests use this with an injected clock, random source and logger; main.ts with the real ones.
 import type { Server } from 'bun';
 import packageJson from '../package.json' with { type: 'json' };
-import { createApp } from './http/app.ts';
 import { serveApp } from './http/serve.ts';
-import { controlRoutes } from './control/control-routes.ts';
+import { createNativeRoutes } from './http/native-routes.ts';
+// Loaded with `require` when the app is first needed (see buildTaskmock): a type here, nothing more.
+type ElysiaAppModule = typeof import('./http/elysia-app.ts');
 import { createControlService } from './control/control-service.ts';
 import type { WorkspaceRef } from './domain/model.ts';
 import { createKeyRing } from './domain/keys.ts';
 import { createBlockingReads } from './domain/blocking-reads.ts';
 import { watchExpiries } from './domain/key-expiry.ts';
 import { createHosted } from './admin/hosted.ts';
-import { adminBoard } from './admin/admin-board.ts';
 import { createKeyTable } from './storage/key-table.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, readingAtStart } from './storage/database.ts';
-import { docs } from './api-docs/docs.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { seededRandom, unseededRandom, type RandomSource } from './domain/random.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
@@ -33,11 +32,8 @@ import { createLiveStream } from './stream/stream.ts';
 import { createTaskService } from './domain/tasks.ts';
 import { createWorkspaces } from './domain/workspaces.ts';
 import { createFaults } from './faults/faults.ts';
-import { faultRoutes } from './faults/routes.ts';
 import { checkKeyFaults } from './faults/key-profiles.ts';
 import { createMetrics } from './metrics/metrics.ts';
-import { metricsRoutes } from './metrics/routes.ts';
-import { createStatusTotals } from './storage/status-totals.ts';
 
 export const VERSION: string = packageJson.version;
 
@@ -121,7 +117,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     onKeyReset: [faults.clearKeyProfiles],
   });
   const history = createChangeHistory({ changes });
-  const hosted = createHosted({ config, db, batch, keyRing, store, clock, version: VERSION });
+  const hosted = createHosted({ config, db, batch, keyRing, store, clock });
   const stream = createLiveStream({
     keyRing,
     history,
@@ -137,7 +133,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   });
   keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
   const expiries = watchExpiries(keyRing, clock);
-  const http = createApp({
+  const appDependencies = {
     faults: faults.http,
     config,
     service,
@@ -152,22 +148,27 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
       scheduledWorkspaces: scheduler.activeWorkspaces(),
       brokenWorkspaces: databaseHealth.brokenWorkspaces(),
     }),
-    plugins: () => [
-      controlRoutes({ config, keyRing, control, recorder: hosted.recorder }),
-      faultRoutes({ config, keyRing, faults, batch }),
-      stream.plugin,
-      metricsRoutes(metrics, {
-        version: VERSION,
-        openSockets: stream.openCount,
-        tasksByStatus: createStatusTotals(db),
-        scheduledWorkspaces: scheduler.activeWorkspaces,
-        journalSize: hosted.journal?.size,
-      }),
-      ...hosted.routes(expiries.rearm),
-      ...adminBoard({ config, version: VERSION, keyRing, store, workspaces, service, control, faults, batch }),
-      docs({ version: VERSION, config }),
-    ],
-  });
+  };
+  // The Elysia app is made, and its module (with Elysia, TypeBox and the docs) evaluated, the
+  // first time it is needed: Bun's router answers `/`, `/health` and the plain GET /tasks before
+  // that, so a start answers without waiting for either (docs/performance.md).
+  let elysia: ReturnType<ElysiaAppModule['makeElysiaApp']> | undefined;
+  const app = () =>
+    (elysia ??= (require('./http/elysia-app.ts') as ElysiaAppModule).makeElysiaApp({
+      ...appDependencies,
+      db,
+      batch,
+      clock,
+      control,
+      faultsFeature: faults,
+      metricsFeature: metrics,
+      journal: hosted.journal,
+      board: { store, workspaces },
+      stream,
+      scheduledWorkspaces: scheduler.activeWorkspaces,
+      keysChanged: expiries.rearm,
+    }));
+  const nativeRoutes = createNativeRoutes(appDependencies, (request) => app().fetch(request));
   // A failed commit (disk full, I/O error) was rolled back: rebuild what memory had built on it.
   batch.onRollback(() => {
     logger.error('a commit failed and was rolled back; the affected requests were answered 503 (storage full) or 500');
@@ -180,10 +181,10 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   return {
     /** The Elysia app (made on first use: tests drive it with `app.handle(request)`). */
     get app() {
-      return http.app;
+      return app();
     },
-    /** Answered by Bun's router before Elysia (fast-list.ts, fast-system.ts). */
-    nativeRoutes: http.native,
+    /** Answered by Bun's router before Elysia (native-routes.ts). */
+    nativeRoutes,
     config,
     /** The connection itself, for tests that make a commit fail; the app never needs it. */
     db,

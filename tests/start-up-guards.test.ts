@@ -2,7 +2,7 @@
 // each of these cost milliseconds of every start, and nothing else would notice their return.
 import { expect, test } from 'bun:test';
 import { Glob } from 'bun';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const SRC = join(import.meta.dir, '..', 'src');
 
@@ -24,4 +24,35 @@ test('nothing on the start path touches process.stdout or process.stderr (Node s
     )
     .map(({ path }) => path);
   expect(offenders).toEqual([]);
+});
+
+/** The modules `entry` loads at once (static, non-type imports), as a chain for each one that reaches `heavy`. */
+async function eagerChainsTo(entry: string, heavy: RegExp): Promise<string[]> {
+  const transpiler = new Bun.Transpiler({ loader: 'ts' });
+  const parentOf = new Map<string, string | null>([[entry, null]]);
+  const queue = [entry];
+  const chains: string[] = [];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const source = (await Bun.file(file).text()).replace(/^#!.*\n/, '');
+    for (const { path, kind } of transpiler.scanImports(source)) {
+      if (kind !== 'import-statement') continue;
+      if (heavy.test(path)) {
+        const chain = [path];
+        for (let at: string | null = file; at; at = parentOf.get(at) ?? null) chain.unshift(at.slice(SRC.length + 1));
+        chains.push(chain.join(' → '));
+      } else if (path.startsWith('.') && /\.ts$/.test(path)) {
+        const target = join(dirname(file), path);
+        if (!parentOf.has(target)) {
+          parentOf.set(target, file);
+          queue.push(target);
+        }
+      }
+    }
+  }
+  return chains;
+}
+
+test('the start path loads no Elysia, TypeBox or docs: they are required when the app is first made', async () => {
+  expect(await eagerChainsTo(join(SRC, 'main.ts'), /^(elysia|@elysiajs\/|@sinclair\/typebox|swagger-ui-dist|uplot)/)).toEqual([]);
 });

@@ -1,5 +1,6 @@
-// Hosted mode's wiring (SPEC §13): the journal and its recorder, and the admin routes. Without
-// ADMIN_KEY there is nothing to read a journal with, so nothing is journaled and no route mounted.
+// Hosted mode's wiring (SPEC §13): the journal and its recorder (the admin routes are mounted by
+// hosted-routes.ts). Without ADMIN_KEY there is nothing to read a journal with, so nothing is
+// journaled and no route mounted.
 import type { Database } from 'bun:sqlite';
 import type { Config } from '../config/config.ts';
 import type { KeyRing } from '../domain/keys.ts';
@@ -9,8 +10,6 @@ import { createJournal } from '../journal/writer.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Store } from '../storage/store.ts';
-import { adminRoutes } from './routes.ts';
-import { reportRoutes } from './report-routes.ts';
 
 export interface HostedOptions {
   config: Config;
@@ -19,11 +18,9 @@ export interface HostedOptions {
   keyRing: KeyRing;
   store: Store;
   clock: Clock;
-  /** The program's version, shown on the report page. */
-  version: string;
 }
 
-export function createHosted({ config, db, batch, keyRing, store, clock, version }: HostedOptions) {
+export function createHosted({ config, db, batch, keyRing, store, clock }: HostedOptions) {
   const adminKey = config.adminKey;
   const journal =
     adminKey === undefined
@@ -44,13 +41,5 @@ export function createHosted({ config, db, batch, keyRing, store, clock, version
   return {
     journal,
     recorder,
-    /** The admin routes, or none without ADMIN_KEY. */
-    routes(keysChanged: () => void) {
-      if (adminKey === undefined || !journal) return [];
-      return [
-        adminRoutes({ adminKey, keyRing, clock, keysChanged, committed: batch.committed, journal }),
-        reportRoutes({ adminKey, keyRing, clock, journal, version }),
-      ];
-    },
   };
 }

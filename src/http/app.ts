@@ -1,11 +1,11 @@
 // Builds the Elysia app from already-made services. No listening, no process state: tests call
-// `app.handle(request)` directly, main.ts listens.
+// `app.handle(request)` directly, main.ts listens. server.ts loads this module (and Elysia) only
+// when the app is first needed; Bun's router answers before that (native-routes.ts).
 import { Elysia } from 'elysia';
 import type { KeyRing } from '../domain/keys.ts';
 import type { Config } from '../config/config.ts';
 import { cors } from './cors.ts';
-import { createFastList } from './fast-list.ts';
-import { createFastSystem } from './fast-system.ts';
+import { createNativeRoutes } from './native-routes.ts';
 import { httpErrors } from './http-errors.ts';
 import type { Logger } from '../config/logger.ts';
 import { requestLog } from './request-log.ts';
@@ -34,43 +34,20 @@ export interface AppDependencies {
   plugins?: () => readonly Elysia<any, any, any, any, any, any, any>[];
 }
 
+/** The Bun-router answers and the Elysia app (made on first use), as server.ts wires them. */
 export function createApp(deps: AppDependencies) {
-  // Bun's router answers the plain GET /tasks before Elysia sees it (fast-list.ts); Elysia's own
-  // route, registered below, answers everything else and is what `app.handle` drives in tests.
-  const fastList = createFastList({
-    keyRing: deps.keyRing,
-    service: deps.service,
-    logger: deps.logger,
-    corsOpenToAll: deps.config.corsOrigins.includes('*'),
-    // A workspace under HTTP faults is answered by Elysia's route, where the fault layer sits.
-    needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
-    recorder: deps.recorder,
-    metrics: deps.metrics?.route('GET', '/tasks'),
-    fallback: (request) => elysia().fetch(request),
-  });
-  // Made on first use: until then Bun's router answers `/`, `/health` and the plain GET /tasks,
-  // and a start does not wait for Elysia to register some sixty routes (docs/performance.md).
   let built: ReturnType<typeof buildElysia> | undefined;
   const elysia = () => (built ??= buildElysia(deps));
-  // `/` and `/health` too, unless CORS is limited to configured origins (Elysia's CORS layer answers then).
-  const fastSystem = deps.config.corsOrigins.includes('*')
-    ? createFastSystem({
-        version: deps.version,
-        logger: deps.logger,
-        brokenWorkspaces: () => deps.liveCounts().brokenWorkspaces,
-        metrics: deps.metrics && { index: deps.metrics.route('GET', '/'), health: deps.metrics.route('GET', '/health') },
-      })
-    : {};
   return {
     /** The Elysia app, made the first time it is asked for. */
     get app() {
       return elysia();
     },
-    native: { ...fastSystem, '/tasks': { GET: fastList } },
+    native: createNativeRoutes(deps, (request) => elysia().fetch(request)),
   };
 }
 
-function buildElysia(deps: AppDependencies) {
+export function buildElysia(deps: AppDependencies) {
   let app = new Elysia({ name: 'taskmock' })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))

@@ -5,10 +5,10 @@
 // allow-origin header and exposes the headers a script may need to read.
 import { Elysia } from 'elysia';
 
+import { ALLOWED_METHODS, EXPOSED_HEADERS } from './cors-headers.ts';
+
 /** Sent when a preflight names no headers; an echo of the request's list otherwise. */
 const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization, X-API-Key';
-export const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
-export const EXPOSED_HEADERS = 'ETag, Retry-After, X-Taskmock-Fault';
 
 export function allowedOrigin(origins: readonly string[], requestOrigin: string | null): string | null {
   if (origins.includes('*')) return '*';

@@ -10,7 +10,7 @@ import type { KeyRing } from '../domain/keys.ts';
 import { DEFAULT_WORKSPACE_ID, JSON_CONTENT_TYPE, WORKSPACE_ID_PATTERN, type WorkspaceRef } from '../domain/model.ts';
 import type { TaskService } from '../domain/tasks.ts';
 import type { ListedSnapshot } from '../storage/snapshots.ts';
-import { EXPOSED_HEADERS } from './cors.ts';
+import { EXPOSED_HEADERS } from './cors-headers.ts';
 import { presentedKey } from './caller.ts';
 import { noneMatchHits } from './versioned-reads.ts';
 import type { Recorder } from '../journal/recorder.ts';

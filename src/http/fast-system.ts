@@ -5,8 +5,8 @@
 // whenever CORS is limited to configured origins, and tests compare both answers.
 import type { Logger } from '../config/logger.ts';
 import type { RouteStats } from '../metrics/http-metrics.ts';
-import { EXPOSED_HEADERS } from './cors.ts';
-import { health, indexPage } from './system-routes.ts';
+import { EXPOSED_HEADERS } from './cors-headers.ts';
+import { health, indexPage } from './index-page.ts';
 
 export interface FastSystemOptions {
   version: string;

@@ -81,3 +81,23 @@ and an optional <code>?workspace_id=ID</code> (default <code>${DEFAULT_WORKSPACE
 export function wantsHtml(request: Request): boolean {
   return (request.headers.get('accept') ?? '').toLowerCase().includes('text/html');
 }
+
+const page = (body: string, type: string, extraHeaders?: Record<string, string>) =>
+  new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept', ...extraHeaders } });
+
+/** GET /: plain text for curl and scripts, the HTML page for a browser (also fast-system.ts, before Elysia is loaded). */
+export function indexPage(version: string) {
+  const text = indexText(version);
+  const html = indexHtml(version);
+  return {
+    text,
+    answer: (request: Request, extraHeaders?: Record<string, string>) =>
+      wantsHtml(request) ? page(html, 'text/html', extraHeaders) : page(text, 'text/plain', extraHeaders),
+  };
+}
+
+/** The body of GET /health (also fast-system.ts, before Elysia is loaded). */
+export const health = (brokenWorkspaces: number) =>
+  brokenWorkspaces === 0
+    ? { status: 'ok' as const }
+    : { status: 'degraded' as const, database: 'needs attention' as const, brokenWorkspaces };

@@ -2,7 +2,7 @@
 import { Integer } from './json-integer.ts';
 import { Elysia, t } from 'elysia';
 import type { Config } from '../config/config.ts';
-import { indexHtml, indexText, wantsHtml } from './index-page.ts';
+import { health, indexPage } from './index-page.ts';
 import { COMPONENT_NAME } from './schemas.ts';
 
 /** What the server is doing right now, for /stats. */
@@ -30,26 +30,6 @@ const Health = t.Union(
     examples: [{ status: 'ok' }, { status: 'degraded', database: 'needs attention', brokenWorkspaces: 1 }],
   },
 );
-
-const page = (body: string, type: string, extraHeaders?: Record<string, string>) =>
-  new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept', ...extraHeaders } });
-
-/** GET /: plain text for curl and scripts, the HTML page for a browser (also fast-system.ts). */
-export function indexPage(version: string) {
-  const text = indexText(version);
-  const html = indexHtml(version);
-  return {
-    text,
-    answer: (request: Request, extraHeaders?: Record<string, string>) =>
-      wantsHtml(request) ? page(html, 'text/html', extraHeaders) : page(text, 'text/plain', extraHeaders),
-  };
-}
-
-/** The body of GET /health (also fast-system.ts). */
-export const health = (brokenWorkspaces: number) =>
-  brokenWorkspaces === 0
-    ? { status: 'ok' as const }
-    : { status: 'degraded' as const, database: 'needs attention' as const, brokenWorkspaces };
 
 /** The time scale and limits in force, as /stats reports them. */
 export function limitsInForce(config: Config) {

@@ -4,11 +4,10 @@
 // Admission (checks and slots) is in admission.ts, coalesced publishing in publisher.ts; this file
 // is the route and each socket's life.
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
-import { Elysia } from 'elysia';
 import type { ChangeFeed } from '../domain/changes.ts';
 import { errors } from '../domain/errors.ts';
 import type { KeyRing } from '../domain/keys.ts';
-import { STREAM_PATH, workspaceKey, type WorkspaceRef } from '../domain/model.ts';
+import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { Workspaces } from '../domain/workspaces.ts';
 import type { Logger } from '../config/logger.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
@@ -59,6 +58,15 @@ interface StreamData {
 }
 
 type Socket = ServerWebSocket<StreamData>;
+
+/** What the handshake reads of Elysia's request context. */
+export interface Handshake {
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  request: Request;
+  server: Server<unknown> | null;
+  set: { headers: Record<string, string> };
+}
 
 /** A watched workspace: its topic and its open sockets; present only while it has one. */
 interface WatchedTopic extends Topic {
@@ -203,39 +211,38 @@ export function createLiveStream(options: LiveStreamOptions) {
     message: () => undefined,
   } satisfies WebSocketHandler<StreamData>;
 
-  const plugin = new Elysia({ name: 'taskmock/stream' }).get(
-    STREAM_PATH,
-    ({ query, headers, request, server, set }) => {
-      if (closing) throw errors.shuttingDown();
-      const recorder = options.recorder;
-      const slot = admission.admit(query, headers, request.url, recorder && ((ref) => recorder.tag(request, ref)));
-      const trace = recorder && {
-        origin: headers.origin,
-        userAgent: headers['user-agent'],
-        openId: 0,
-        openedAt: 0,
-        publishedAtOpen: 0,
-      };
-      const data: StreamData = { slot, faults: null, trace };
-      if (options.faults) {
-        try {
-          data.faults = options.faults.forUpgrade(slot.ref, request, set as { headers: Record<string, string> });
-        } catch (refused) {
-          admission.release(slot);
-          throw refused;
-        }
+  /**
+   * The handshake of `GET /ws/tasks` (mounted by stream-route.ts): checks, takes a slot and
+   * upgrades, or throws the refusal. Answers undefined once upgraded.
+   */
+  function handshake({ query, headers, request, server, set }: Handshake): undefined {
+    if (closing) throw errors.shuttingDown();
+    const recorder = options.recorder;
+    const slot = admission.admit(query, headers, request.url, recorder && ((ref) => recorder.tag(request, ref)));
+    const trace = recorder && {
+      origin: headers.origin,
+      userAgent: headers['user-agent'],
+      openId: 0,
+      openedAt: 0,
+      publishedAtOpen: 0,
+    };
+    const data: StreamData = { slot, faults: null, trace };
+    if (options.faults) {
+      try {
+        data.faults = options.faults.forUpgrade(slot.ref, request, set);
+      } catch (refused) {
+        admission.release(slot);
+        throw refused;
       }
-      if (server?.upgrade(request, { data })) return undefined;
-      // Not reached with a valid handshake; never keep a slot for a socket that does not exist.
-      admission.release(slot);
-      throw errors.invalidHandshake();
-    },
-    // The channel is described by /asyncapi.json; OpenAPI cannot say what happens after the 101.
-    { detail: { hide: true } },
-  );
+    }
+    if (server?.upgrade(request, { data })) return undefined;
+    // Not reached with a valid handshake; never keep a slot for a socket that does not exist.
+    admission.release(slot);
+    throw errors.invalidHandshake();
+  }
 
   return {
-    plugin,
+    handshake,
     /** The server's WebSocket handlers and limits. */
     websocket,
 

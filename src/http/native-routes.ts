@@ -1,0 +1,31 @@
+// What Bun's router answers in front of Elysia: the plain GET /tasks (fast-list.ts) and, unless
+// CORS is limited to configured origins (Elysia's CORS layer answers then), `/` and `/health`
+// (fast-system.ts). No Elysia here: these answer while the app is not made, or not even loaded.
+import type { AppDependencies } from './app.ts';
+import { createFastList } from './fast-list.ts';
+import { createFastSystem } from './fast-system.ts';
+
+export type NativeDependencies = Omit<AppDependencies, 'plugins'>;
+
+export function createNativeRoutes(deps: NativeDependencies, elysiaFetch: (request: Request) => Response | Promise<Response>) {
+  const fastList = createFastList({
+    keyRing: deps.keyRing,
+    service: deps.service,
+    logger: deps.logger,
+    corsOpenToAll: deps.config.corsOrigins.includes('*'),
+    // A workspace under HTTP faults is answered by Elysia's route, where the fault layer sits.
+    needsFullPipeline: deps.faults ? (ref) => deps.faults!.forRequest(ref) !== null : undefined,
+    recorder: deps.recorder,
+    metrics: deps.metrics?.route('GET', '/tasks'),
+    fallback: elysiaFetch,
+  });
+  const fastSystem = deps.config.corsOrigins.includes('*')
+    ? createFastSystem({
+        version: deps.version,
+        logger: deps.logger,
+        brokenWorkspaces: () => deps.liveCounts().brokenWorkspaces,
+        metrics: deps.metrics && { index: deps.metrics.route('GET', '/'), health: deps.metrics.route('GET', '/health') },
+      })
+    : {};
+  return { ...fastSystem, '/tasks': { GET: fastList } };
+}
