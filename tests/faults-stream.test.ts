@@ -144,6 +144,23 @@ describe('the journal names stream faults', () => {
     expect(refusals).toEqual([expect.objectContaining({ status: 503, fault: 'refuse' })]);
   });
 
+  test('a socket whose messages are delayed is journaled as opened with fault "delay"; one without, with none', async () => {
+    const delaying = hosted({ stream: { delayMs: [20, 40] } });
+    const plain = hosted({});
+    for (const taskmock of [delaying, plain]) await connect(taskmock).opened;
+    const opensOf = async (taskmock: RunningTaskmock) => {
+      let opens: { kind: string; [field: string]: unknown }[] = [];
+      for (let tries = 0; tries < 200 && opens.length === 0; tries++) {
+        opens = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.open');
+        await Bun.sleep(20);
+      }
+      return opens;
+    };
+    expect(await opensOf(delaying)).toEqual([expect.objectContaining({ fault: 'delay' })]);
+    const [open] = await opensOf(plain);
+    expect(open?.fault).toBeUndefined();
+  });
+
   test('a socket the client closes carries no fault', async () => {
     const taskmock = hosted({ stream: { dropAfterMs: [60_000, 60_000] } });
     const client = connect(taskmock);

@@ -10,7 +10,7 @@ import type { KeyRing } from '../domain/keys.ts';
 import { DEFAULT_WORKSPACE_ID, JSON_CONTENT_TYPE, WORKSPACE_ID_PATTERN, type WorkspaceRef } from '../domain/model.ts';
 import type { TaskService } from '../domain/tasks.ts';
 import type { ListedSnapshot } from '../storage/snapshots.ts';
-import { EXPOSED_HEADERS } from './cors-headers.ts';
+import { OPEN_CORS } from './cors-headers.ts';
 import { presentedKey } from './caller.ts';
 import { noneMatchHits } from './versioned-reads.ts';
 import type { Recorder } from '../journal/recorder.ts';
@@ -48,8 +48,6 @@ function plainQuery(url: string): { api_key?: string; workspace_id?: string } | 
   }
   return query;
 }
-
-const OPEN_CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
 
 function answer(request: Request, listed: ListedSnapshot): Response {
   if (noneMatchHits(request.headers.get('if-none-match'), listed.etag)) {

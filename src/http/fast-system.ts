@@ -5,7 +5,7 @@
 // whenever CORS is limited to configured origins, and tests compare both answers.
 import type { Logger } from '../config/logger.ts';
 import type { RouteStats } from '../metrics/http-metrics.ts';
-import { EXPOSED_HEADERS } from './cors-headers.ts';
+import { OPEN_CORS } from './cors-headers.ts';
 import { health, indexPage } from './index-page.ts';
 
 export interface FastSystemOptions {
@@ -16,7 +16,6 @@ export interface FastSystemOptions {
   metrics?: { index?: RouteStats; health?: RouteStats };
 }
 
-const OPEN_CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
 // Elysia's own spelling for a JSON answer, so both paths send the same bytes.
 const HEALTH_HEADERS = { ...OPEN_CORS, 'content-type': 'application/json;charset=utf-8' };
 

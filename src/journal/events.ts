@@ -31,6 +31,8 @@ export interface SocketOpenEvent extends Base {
   kind: 'socket.open';
   origin?: string;
   userAgent?: string;
+  /** `delay` when the fault layer delays every message of this socket (§11 `stream.delayMs`). */
+  fault?: string;
 }
 
 export interface SocketCloseEvent extends Base {

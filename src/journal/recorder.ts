@@ -93,8 +93,8 @@ export function createRecorder(journal: Journal) {
       }
     },
 
-    socketOpened(ref: WorkspaceRef, origin: string | undefined, userAgent: string | undefined): number {
-      return journal.record(ref.keyHash, { kind: 'socket.open', workspace: ref.workspaceId, origin, userAgent });
+    socketOpened(ref: WorkspaceRef, origin: string | undefined, userAgent: string | undefined, fault?: string): number {
+      return journal.record(ref.keyHash, { kind: 'socket.open', workspace: ref.workspaceId, origin, userAgent, fault });
     },
 
     /** `fault`: `drop` when the fault layer cut the socket (§11), so a report can tell it from a client's close. */

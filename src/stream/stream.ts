@@ -147,7 +147,12 @@ export function createLiveStream(options: LiveStreamOptions) {
     const ref = slot.ref;
     const trace = ws.data.trace;
     if (trace && options.recorder) {
-      trace.openId = options.recorder.socketOpened(ref, trace.origin, trace.userAgent);
+      trace.openId = options.recorder.socketOpened(
+        ref,
+        trace.origin,
+        trace.userAgent,
+        ws.data.faults?.delayed ? 'delay' : undefined,
+      );
       trace.openedAt = performance.now();
       trace.publishedAtOpen = topic.published[slot.request.format];
     }
