@@ -17,14 +17,6 @@ type App = Elysia<any, any, any, any, any, any, any>;
 
 /** `app` is asked for on the first request Bun's router does not answer (it may be made then). */
 export function serveApp(app: () => App, options: ServeOptions): Server<unknown> {
-  let made: App | undefined;
-  const elysia = (): App => {
-    if (made) return made;
-    made = app();
-    // Elysia's handlers find the server here (the stream route upgrades through it).
-    made.server = server;
-    return made;
-  };
   const server: Server<unknown> = Bun.serve({
     port: options.port,
     hostname: options.hostname,
@@ -37,7 +29,12 @@ export function serveApp(app: () => App, options: ServeOptions): Server<unknown>
     maxRequestBodySize: 1024 * 1024,
     routes: options.native,
     websocket: options.websocket,
-    fetch: (request) => elysia().fetch(request),
+    fetch(request) {
+      const elysia = app();
+      // Elysia's handlers find the server here (the stream route upgrades through it).
+      elysia.server ??= server;
+      return elysia.fetch(request);
+    },
   });
   return server;
 }
