@@ -71,6 +71,31 @@ describe('the one-second tick (STREAM_RESEND_MS)', () => {
     }
   });
 
+  // Fan-out must stay Bun's: a tick that sent to each socket by itself would cost O(sockets).
+  test('one publish per watched workspace per tick, whatever its number of subscribers', async () => {
+    const taskmock = start(['--stream-resend-ms', '20']);
+    const crowd = [1, 2, 3].map(() => new FrameQueue(wsUrl(taskmock, 'api_key=demo&workspace_id=crowd')));
+    const alone = new FrameQueue(wsUrl(taskmock, 'api_key=demo&workspace_id=alone'));
+    await Promise.all([...crowd, alone].map((client) => client.opened));
+    await eventually(() => taskmock.stream.openCount() === 4, 'four sockets open on the server');
+    const publishes: string[] = [];
+    const publish = taskmock.server.publish.bind(taskmock.server);
+    taskmock.server.publish = (topic, ...rest) => {
+      publishes.push(topic);
+      return publish(topic, ...rest);
+    };
+    await eventually(() => publishes.length >= 6, 'three ticks');
+    // A tick publishes every topic in one synchronous loop: the counts can never differ.
+    const count = (part: string) => publishes.filter((topic) => topic.includes(part)).length;
+    expect(count('crowd')).toBe(count('alone'));
+    expect(count('crowd') + count('alone')).toBe(publishes.length);
+    const ticks = count('alone');
+    // Each of the three subscribers got every one of those publishes: one frame per tick each.
+    for (const client of [...crowd, alone]) {
+      await eventually(() => client.received.length >= 1 + ticks, 'the frames of those ticks');
+    }
+  });
+
   test('the timer exists only while a socket is open', async () => {
     const taskmock = start(['--stream-resend-ms', '20']);
     expect(taskmock.stream.resendActive()).toBe(false);
