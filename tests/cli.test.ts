@@ -27,6 +27,30 @@ describe('command line', () => {
     expect(stdout.trim()).toBe(packageJson.version);
   });
 
+  test('--help as printed fits 80 columns, shows value placeholders and ends with examples', async () => {
+    const { stdout } = await runMain(['--help']);
+    expect(stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(stdout).toMatch(/--port <n> +PORT +default 8700/);
+    const examples = stdout.slice(stdout.indexOf('Examples:'));
+    expect(examples.split('\n').filter((line) => line.trimStart().startsWith('taskmock ')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('`taskmock help` and `taskmock version` work as words', async () => {
+    const [help, word, version] = await Promise.all([runMain(['--help']), runMain(['help']), runMain(['version'])]);
+    expect(word).toEqual(help);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toBe(packageJson.version);
+  });
+
+  // Node's parseArgs used to answer with advice about positional arguments and a stack trace.
+  test.each([
+    [['--nope'], 'taskmock: unknown option --nope (see taskmock --help)\n'],
+    [['stray'], 'taskmock: unknown command "stray" (see taskmock --help)\n'],
+  ])('%p gets our own one-line message and exit code 2', async (argv, message) => {
+    const { stdout, stderr, exitCode } = await runMain(argv);
+    expect({ stdout, stderr, exitCode }).toEqual({ stdout: '', stderr: message, exitCode: 2 });
+  });
+
   test('a bad setting stops the program at start with a message naming it', async () => {
     const { stderr, exitCode } = await runMain(['--db', ':memory:'], { MAX_WORKSPACES: 'lots' });
     expect(exitCode).not.toBe(0);
