@@ -159,6 +159,22 @@ describe('a start that fails leaves no new file behind', () => {
     }
   });
 
+  // The symptom as reported: `taskmock.sqlite` appeared in the folder of a start that failed.
+  test('a busy port, default database path: the working directory stays empty', async () => {
+    const holder = await spawnServer(['--db', ':memory:']);
+    try {
+      const folder = freshDir();
+      const port = new URL(holder.url).port;
+      const { exitCode, stderr } = await runMain(['--host', '127.0.0.1', '--port', port], {}, folder);
+      expect(exitCode).toBe(2);
+      expect(stderr).toContain(`port ${port}`);
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      holder.process.kill('SIGTERM');
+      await holder.process.exited;
+    }
+  });
+
   test('a busy port never removes a database that was there before', async () => {
     const folder = freshDir();
     const db = join(folder, 'kept.sqlite');

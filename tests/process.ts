@@ -33,9 +33,10 @@ export async function spawnServer(flags: string[], env: Record<string, string> =
   return { process: child, url, output: () => text };
 }
 
-/** Runs `bun src/main.ts ARGS` to completion. */
-export async function runMain(args: string[], env: Record<string, string> = {}) {
+/** Runs `bun src/main.ts ARGS` to completion, in `cwd` when given. */
+export async function runMain(args: string[], env: Record<string, string> = {}, cwd?: string) {
   const child = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd,
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
