@@ -30,6 +30,23 @@ export interface Fixture {
   remainingMs?: number;
 }
 
+export type FaultPreset = 'none' | 'slow' | 'flaky' | 'chaos';
+/** A fault profile (SPEC §11); every field optional, ranges as `[min, max]`. */
+export interface FaultProfile {
+  latencyMs?: [number, number];
+  errorRate?: number;
+  errorStatuses?: number[];
+  resetRate?: number;
+  stream?: { dropAfterMs?: [number, number]; refuseRate?: number; delayMs?: [number, number] };
+  tasks?: { failRate?: number };
+}
+/** The profile in force for the workspace, and where it comes from. */
+export interface FaultsInForce {
+  scope: 'workspace' | 'key' | 'server';
+  preset?: FaultPreset;
+  profile: FaultProfile;
+}
+
 /** A non-2xx answer: the server's `{"message","code"}` with the status. */
 export class TaskmockError extends Error {
   override readonly name = 'TaskmockError';
@@ -128,6 +145,12 @@ export function createClient(url: string, key: string, workspace = 'default') {
     advance: (ms: number): Promise<Moved> => call('POST', '/control/clock/advance', { ms }),
     next: (): Promise<Moved> => call('POST', '/control/clock/next'),
     setTimeScale: (timeScale: number | null): Promise<Clock> => call('PUT', '/control/clock', { timeScale }),
+    faults: (): Promise<FaultsInForce> => call('GET', '/control/faults'),
+    /** This workspace's own faults: a preset name or a profile. */
+    setFaults: (faults: FaultPreset | FaultProfile): Promise<FaultsInForce> =>
+      call('PUT', '/control/faults', typeof faults === 'string' ? { preset: faults } : faults),
+    /** Back to the key's or the server's faults. */
+    clearFaults: (): Promise<FaultsInForce> => call('DELETE', '/control/faults'),
     /**
      * Resolves with the list once `predicate` holds for it; rejects after `timeoutMs`. Between
      * checks it makes blocking reads (`GET /tasks?index=<version>&wait=`): each is answered the
