@@ -278,7 +278,7 @@ describe('CONTROL setting', () => {
     expect(() => parseCommandLine(['--control', 'admin'], {})).toThrow('CONTROL=admin needs ADMIN_KEY');
   });
 
-  test('CONTROL=off: every /control route answers 404 Not Found, /tasks still works', async () => {
+  test('CONTROL=off: every /control route answers 404 Not Found and is left out of the docs; /tasks works', async () => {
     const { call, create } = boot(['--control', 'off']);
     for (const [method, path] of [
       ['GET', '/control/clock'],
@@ -290,5 +290,7 @@ describe('CONTROL setting', () => {
       expect([answer.status, (await answer.json()).message]).toEqual([404, 'Not Found']);
     }
     expect((await create()).status).toBe(200);
+    const document = await json(call('GET', '/swagger/json'));
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/control'))).toEqual([]);
   });
 });
