@@ -97,6 +97,43 @@ describe('advance', () => {
   });
 });
 
+describe('determinism', () => {
+  /** The same requests and control calls on a paused workspace; `realMsBetween` of real time between calls. */
+  async function script(realMsBetween: number) {
+    const { taskmock, call, create } = boot();
+    const answers: unknown[] = [];
+    const step = async (response: Promise<Response>) => {
+      const answer = await response;
+      answers.push([answer.status, answer.status === 204 ? null : await answer.json()]);
+      taskmock.clock.advance(realMsBetween);
+    };
+    await step(call('POST', '/control/clock/pause'));
+    for (const type of ['gx.small', 'gx.medium', 'gx.tiny', 'gx.large', 'gx.micro', 'gx.heavy', 'gx.tiny', 'gx.small']) {
+      await step(create(type));
+    }
+    await step(call('POST', '/control/clock/next'));
+    await step(call('POST', '/control/clock/next'));
+    await step(call('DELETE', '/tasks/8'));
+    await step(call('PUT', '/control/clock', undefined, { timeScale: 2 }));
+    await step(call('POST', '/control/tasks', undefined, { tasks: [{ name: 'fixture', type: 'gx.large', status: 'running' }] }));
+    await step(call('POST', '/control/clock/advance', undefined, { ms: 4_000 }));
+    await step(call('POST', '/control/clock/next'));
+    await step(call('GET', '/tasks'));
+    return answers;
+  }
+
+  test('same seed, requests and control calls: the same answers, timestamps included, however slow the machine', async () => {
+    const fast = await script(0);
+    // A machine so slow that seconds of real time pass between calls: the paused workspace's
+    // time does not move with them, so nothing in any answer may differ.
+    const slow = await script(7_500);
+    expect(slow).toEqual(fast);
+    const list = (fast.at(-1) as [number, { tasks: Task[] }])[1].tasks;
+    // The script did move things: some tasks ended, some still run, each with its own timestamps.
+    expect(new Set(list.map((task) => task.status))).toEqual(new Set(['completed', 'running']));
+  });
+});
+
 describe('reset and fixtures', () => {
   test('reset empties the workspace, restarts ids at 1, puts the clock back on real time', async () => {
     const { taskmock, call, create, list } = boot();
@@ -241,7 +278,7 @@ describe('CONTROL setting', () => {
     expect(() => parseCommandLine(['--control', 'admin'], {})).toThrow('CONTROL=admin needs ADMIN_KEY');
   });
 
-  test('CONTROL=off: every /control route answers 404 Not Found, /tasks still works', async () => {
+  test('CONTROL=off: every /control route answers 404 Not Found and is left out of the docs; /tasks works', async () => {
     const { call, create } = boot(['--control', 'off']);
     for (const [method, path] of [
       ['GET', '/control/clock'],
@@ -253,5 +290,7 @@ describe('CONTROL setting', () => {
       expect([answer.status, (await answer.json()).message]).toEqual([404, 'Not Found']);
     }
     expect((await create()).status).toBe(200);
+    const document = await json(call('GET', '/swagger/json'));
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/control'))).toEqual([]);
   });
 });

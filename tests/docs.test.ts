@@ -22,6 +22,15 @@ const ENDPOINTS: Array<{ path: string; method: string; statuses: number[] }> = [
   { path: '/tasks', method: 'post', statuses: [200, 400, 403, 413, 429] },
   { path: '/tasks/flush', method: 'post', statuses: [204, 400, 403] },
   { path: '/tasks/{id}', method: 'delete', statuses: [204, 400, 403, 404] },
+  // Test control (SPEC §10), documented like the task routes.
+  { path: '/control/reset', method: 'post', statuses: [204, 400, 403] },
+  { path: '/control/tasks', method: 'post', statuses: [200, 400, 403, 413, 429] },
+  { path: '/control/clock', method: 'get', statuses: [200, 400, 403] },
+  { path: '/control/clock', method: 'put', statuses: [200, 400, 403, 413] },
+  { path: '/control/clock/pause', method: 'post', statuses: [200, 400, 403] },
+  { path: '/control/clock/resume', method: 'post', statuses: [200, 400, 403] },
+  { path: '/control/clock/advance', method: 'post', statuses: [200, 400, 403, 413] },
+  { path: '/control/clock/next', method: 'post', statuses: [200, 400, 403, 409] },
 ];
 
 describe('OpenAPI at /swagger/json', () => {
@@ -113,6 +122,20 @@ describe('OpenAPI at /swagger/json', () => {
     const notFound = document.paths['/tasks/{id}'].delete.responses[404];
     expect(notFound.content['application/json'].examples.task_not_found.value.message).toStartWith('the task could not be found');
     expect(document.paths['/tasks'].post.responses[429].description).toContain('too many workspaces');
+  });
+
+  test('every /control answer and request body has an example; next documents 409 nothing is scheduled', async () => {
+    const document = await (await get('/swagger/json')).json();
+    const control = ENDPOINTS.filter(({ path }) => path.startsWith('/control'));
+    for (const { path, method } of control) {
+      const operation = document.paths[path][method];
+      const ok = operation.responses[200]?.content['application/json'];
+      if (ok) expect([path, Object.keys(ok.examples ?? {}).length]).toEqual([path, 1]);
+      const body = operation.requestBody?.content['application/json'].schema.$ref?.split('/').pop();
+      if (operation.requestBody) expect([path, document.components.schemas[body]?.examples?.length]).toEqual([path, 1]);
+    }
+    const conflict = document.paths['/control/clock/next'].post.responses[409].content['application/json'];
+    expect(conflict.examples.nothing_scheduled.value).toEqual({ message: 'nothing is scheduled', code: 'nothing_scheduled' });
   });
 
   test("leaves out the docs routes themselves and the plugin's CDN page", async () => {

@@ -9,6 +9,7 @@ import { BASE_DURATION_MS } from '../src/domain/model.ts';
 import { eventually, json, silentLogger, tempDir, testConfig, testTaskmock, type TestTaskmock } from './helpers.ts';
 import { seededRandom } from '../src/domain/random.ts';
 import { parseWait } from '../src/http/versioned-reads.ts';
+import { createClient } from '../src/testing/index.ts';
 
 const KEY = 'api_key=demo';
 let taskmock: TestTaskmock | undefined;
@@ -243,6 +244,46 @@ describe('blocking reads', () => {
     servers.splice(servers.indexOf(server), 1);
     const answers = await Promise.all(readers);
     expect(answers.every((answer) => answer.status === 200 && answer.version === 1 && answer.tasks.length === 1)).toBe(true);
+  });
+});
+
+describe('waiting for a state, as a CI test does', () => {
+  // taskmock/testing's waitFor: a loop of blocking reads. The test drives time only while the
+  // waiter is parked on the server, so every step it sees was answered by a change, not a poll.
+  test('waitFor("all completed") parks between changes and returns the finished list', async () => {
+    const server = listening();
+    for (const name of ['a', 'b', 'c']) await post(server, name);
+    const client = createClient(server.url, 'demo');
+    let done = false;
+    const allCompleted = client
+      .waitFor((tasks) => tasks.every((task) => task.status === 'completed'), { timeoutMs: 20_000 })
+      .finally(() => (done = true));
+    let parkedSteps = 0;
+    while (!done) {
+      await eventually(() => done || server.blockingReads.parkedCount() === 1, 'waitFor parked on the server');
+      if (done) break;
+      parkedSteps++;
+      server.clock.advance(500);
+      await server.batch.committed();
+    }
+    const tasks = await allCompleted;
+    expect(tasks.map((task) => [task.name, task.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'completed'],
+      ['c', 'completed'],
+    ]);
+    // Three tasks at most 3 s each behind a 1 s queue time: several half-second steps, each parked.
+    expect(parkedSteps).toBeGreaterThan(2);
+    expect(server.blockingReads.parkedCount()).toBe(0);
+  });
+
+  test('waitFor rejects after its timeout when the state never comes', async () => {
+    const server = listening();
+    await post(server);
+    const client = createClient(server.url, 'demo');
+    const began = performance.now();
+    await expect(client.waitFor((tasks) => tasks.length === 2, { timeoutMs: 200 })).rejects.toThrow('within 200 ms');
+    expect(performance.now() - began).toBeGreaterThanOrEqual(190);
   });
 });
 

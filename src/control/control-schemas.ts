@@ -38,7 +38,11 @@ export const ClockWithTasksBody = t.Object(
 
 export const FixtureTasksBody = t.Object(
   { tasks: t.Array(Task) },
-  { [COMPONENT_NAME]: 'FixtureTasks', description: 'The tasks created, in order, with fresh ids.' },
+  {
+    [COMPONENT_NAME]: 'FixtureTasks',
+    description: 'The tasks created, in order, with fresh ids.',
+    examples: [{ tasks: [Task.examples[0]] }],
+  },
 );
 
 const Fixture = t.Object({

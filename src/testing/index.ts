@@ -30,6 +30,23 @@ export interface Fixture {
   remainingMs?: number;
 }
 
+export type FaultPreset = 'none' | 'slow' | 'flaky' | 'chaos';
+/** A fault profile (SPEC §11); every field optional, ranges as `[min, max]`. */
+export interface FaultProfile {
+  latencyMs?: [number, number];
+  errorRate?: number;
+  errorStatuses?: number[];
+  resetRate?: number;
+  stream?: { dropAfterMs?: [number, number]; refuseRate?: number; delayMs?: [number, number] };
+  tasks?: { failRate?: number };
+}
+/** The profile in force for the workspace, and where it comes from. */
+export interface FaultsInForce {
+  scope: 'workspace' | 'key' | 'server';
+  preset?: FaultPreset;
+  profile: FaultProfile;
+}
+
 /** A non-2xx answer: the server's `{"message","code"}` with the status. */
 export class TaskmockError extends Error {
   override readonly name = 'TaskmockError';
@@ -109,7 +126,8 @@ export function createClient(url: string, key: string, workspace = 'default') {
     return parsed;
   };
   type Moved = Clock & { tasks: Task[] };
-  const list = async (): Promise<Task[]> => (await call<{ tasks: Task[] }>('GET', '/tasks')).tasks;
+  type Listed = { tasks: Task[]; version: number };
+  const list = async (): Promise<Task[]> => (await call<Listed>('GET', '/tasks')).tasks;
   return {
     workspace,
     list,
@@ -127,14 +145,27 @@ export function createClient(url: string, key: string, workspace = 'default') {
     advance: (ms: number): Promise<Moved> => call('POST', '/control/clock/advance', { ms }),
     next: (): Promise<Moved> => call('POST', '/control/clock/next'),
     setTimeScale: (timeScale: number | null): Promise<Clock> => call('PUT', '/control/clock', { timeScale }),
-    /** Resolves with the list once `predicate` holds for it (polling GET /tasks); rejects after `timeoutMs`. */
-    async waitFor(predicate: (tasks: Task[]) => boolean, { timeoutMs = 5_000, intervalMs = 20 } = {}): Promise<Task[]> {
+    faults: (): Promise<FaultsInForce> => call('GET', '/control/faults'),
+    /** This workspace's own faults: a preset name or a profile. */
+    setFaults: (faults: FaultPreset | FaultProfile): Promise<FaultsInForce> =>
+      call('PUT', '/control/faults', typeof faults === 'string' ? { preset: faults } : faults),
+    /** Back to the key's or the server's faults. */
+    clearFaults: (): Promise<FaultsInForce> => call('DELETE', '/control/faults'),
+    /**
+     * Resolves with the list once `predicate` holds for it; rejects after `timeoutMs`. Between
+     * checks it makes blocking reads (`GET /tasks?index=<version>&wait=`): each is answered the
+     * moment the workspace changes, so nothing polls (a state shorter than a round trip can still
+     * pass between two reads).
+     */
+    async waitFor(predicate: (tasks: Task[]) => boolean, { timeoutMs = 5_000 } = {}): Promise<Task[]> {
       const deadline = Date.now() + timeoutMs;
+      let listed = await call<Listed>('GET', '/tasks');
       for (;;) {
-        const tasks = await list();
-        if (predicate(tasks)) return tasks;
-        if (Date.now() > deadline) throw new Error(`waitFor: the list did not match within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        if (predicate(listed.tasks)) return listed.tasks;
+        const left = Math.ceil(deadline - Date.now());
+        if (left <= 0) throw new Error(`waitFor: the list did not match within ${timeoutMs} ms`);
+        // The server holds a read for at most 5 minutes; a longer timeout takes several.
+        listed = await call<Listed>('GET', `/tasks?index=${listed.version}&wait=${Math.min(left, 300_000)}ms`);
       }
     },
   };
