@@ -120,17 +120,20 @@ test('a workspace whose rows cannot be read: its socket is closed with 1011, GET
   damagePageHolding(path, 'broken-row-100');
 
   const second = await spawnServer(flags);
-  const listed = await fetch(`${second.url}/tasks?api_key=demo&workspace_id=broken`);
-  expect([listed.status, await listed.json()]).toEqual([500, { message: 'internal server error', code: 'internal_error' }]);
-  expect(await closeCodeOf(second.url, 'broken')).toBe(1011);
-  expect(await (await fetch(`${second.url}/health`)).json()).toEqual({
-    status: 'degraded',
-    database: 'needs attention',
-    brokenWorkspaces: 1,
-  });
-  expect((await listOf(second.url, 'fine')).length).toBe(1);
-  expect(await closeCodeOf(second.url, 'fine')).toBeNull();
-  second.process.kill('SIGTERM');
+  try {
+    const listed = await fetch(`${second.url}/tasks?api_key=demo&workspace_id=broken`);
+    expect([listed.status, await listed.json()]).toEqual([500, { message: 'internal server error', code: 'internal_error' }]);
+    expect(await closeCodeOf(second.url, 'broken')).toBe(1011);
+    expect(await (await fetch(`${second.url}/health`)).json()).toEqual({
+      status: 'degraded',
+      database: 'needs attention',
+      brokenWorkspaces: 1,
+    });
+    expect((await listOf(second.url, 'fine')).length).toBe(1);
+    expect(await closeCodeOf(second.url, 'fine')).toBeNull();
+  } finally {
+    second.process.kill('SIGTERM');
+  }
   expect(await second.process.exited).toBe(0);
   const stderr = await new Response(second.process.stderr).text();
   expect(stderr).toContain('workspace "broken"');
