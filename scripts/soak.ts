@@ -1,18 +1,25 @@
-// `bun run soak [--minutes N]`: a bounded churn of tasks and sockets over 1,000 workspaces against a
-// real taskmock process (loopback only), sampling its RSS, open fds and CPU from /proc every few
-// seconds, then printing the curve's start, peak and end. Default 10 minutes. Linux only (/proc).
+// `bun run soak [--minutes N] [--crash-cycles N]`: a bounded churn of tasks and sockets over 1,000
+// workspaces against a real taskmock process (loopback only), sampling its RSS, open fds and CPU
+// from /proc every few seconds, then printing the curve's start, peak and end. Default 10 minutes.
+// With --crash-cycles, the crash loop (tests/crash-loop.test.ts) then runs that many kill -9
+// cycles instead of the 3 of `npm test`. Linux only (/proc).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '10' }, workers: { type: 'string', default: '8' } },
+  options: {
+    minutes: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '8' },
+    'crash-cycles': { type: 'string', default: '0' },
+  },
 });
 const MINUTES = Number(values.minutes);
 const WORKERS = Number(values.workers);
-if (!(MINUTES > 0 && MINUTES <= 120) || !(WORKERS >= 1 && WORKERS <= 64)) {
-  console.error('usage: bun run soak [--minutes 0.5..120] [--workers 1..64]');
+const CRASH_CYCLES = Number(values['crash-cycles']);
+if (!(MINUTES > 0 && MINUTES <= 120) || !(WORKERS >= 1 && WORKERS <= 64) || !(CRASH_CYCLES >= 0 && CRASH_CYCLES <= 1_000)) {
+  console.error('usage: bun run soak [--minutes 0.5..120] [--workers 1..64] [--crash-cycles 0..1000]');
   process.exit(2);
 }
 const WORKSPACES = 1_000;
@@ -176,4 +183,17 @@ server.kill('SIGTERM');
 const exitCode = await server.exited;
 rmSync(dir, { recursive: true, force: true });
 console.log(`taskmock exited with ${exitCode}`);
-process.exit(exitCode === 0 && counts.unexpected === 0 ? 0 : 1);
+process.exit(exitCode === 0 && counts.unexpected === 0 && (await crashLoop()) === 0 ? 0 : 1);
+
+/** The crash loop with CRASH_CYCLES cycles (its own test file, its own checks); 0 when skipped. */
+async function crashLoop(): Promise<number> {
+  if (CRASH_CYCLES === 0) return 0;
+  console.log(`\ncrash loop: ${CRASH_CYCLES} cycles of kill -9 under 8 clients`);
+  const testFile = new URL('../tests/crash-loop.test.ts', import.meta.url).pathname;
+  const child = Bun.spawn([process.execPath, 'test', testFile], {
+    env: { ...process.env, CRASH_CYCLES: String(CRASH_CYCLES) },
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  return child.exited;
+}

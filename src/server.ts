@@ -73,6 +73,14 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
   const limitsFor = keyRing.limitsFor;
   const workspaces = createWorkspaces({ store, maxWorkspacesFor: (keyHash) => limitsFor(keyHash).maxWorkspaces });
   const databaseHealth = createDatabaseHealth();
+  /** A workspace whose rows threw or contradict each other: counted for /health, named in the log. */
+  const brokenWorkspace = (consequence: string) => (ref: WorkspaceRef, reason: string) => {
+    databaseHealth.workspaceBroken(ref);
+    logger.error(
+      `workspace "${ref.workspaceId}" (key ${ref.keyHash.slice(0, 12)}…) ${consequence}: ${reason}. ` +
+        'The database needs attention: stop the server and run taskmock check --db FILE (docs/reliability.md)',
+    );
+  };
   const clocks = createWorkspaceClocks({ store, clock, timeScale: config.timeScale });
   const faults = createFaults({ config, random, db, batch, keyFaults: keyRing });
   const plannedRuns = logTransitions(changes, logger);
@@ -85,13 +93,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     failureOf: faults.tasks.failureOf,
     maxRunningPerWorkspace: config.maxRunningWorkspaceTasks,
     runningCapFor: (keyHash) => limitsFor(keyHash).maxRunningWorkspaceTasks,
-    onBroken(ref, reason) {
-      databaseHealth.workspaceBroken(ref);
-      logger.error(
-        `workspace "${ref.workspaceId}" (key ${ref.keyHash.slice(0, 12)}…) is no longer scheduled: ${reason}. ` +
-          'The database needs attention: stop the server and run taskmock check --db FILE (docs/reliability.md)',
-      );
-    },
+    onBroken: brokenWorkspace('is no longer scheduled'),
   });
   const service = createTaskService({
     store,
@@ -130,6 +132,7 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     faults: faults.stream,
     recorder: hosted.recorder,
     onOpened: metrics.socketOpened,
+    onBroken: brokenWorkspace('cannot be read: its sockets were closed with 1011'),
   });
   keyRing.onEnded((keyHash) => stream.closeKey(keyHash));
   const expiries = watchExpiries(keyRing, clock);

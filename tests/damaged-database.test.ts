@@ -15,11 +15,11 @@ afterAll(() => dir.cleanup());
 const listOf = async (url: string, workspace: string): Promise<{ status: string }[]> =>
   ((await (await fetch(`${url}/tasks?api_key=demo&workspace_id=${workspace}`)).json()) as { tasks: { status: string }[] }).tasks;
 
-const create = (url: string, workspace: string, type: string) =>
+const create = (url: string, workspace: string, type: string, name = type) =>
   fetch(`${url}/tasks?api_key=demo&workspace_id=${workspace}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: type, type }),
+    body: JSON.stringify({ name, type }),
   });
 
 /** Makes the running task's row say `runnin_` while its index entry still says `running`, and due long ago. */
@@ -77,3 +77,65 @@ test('taskmock check on a healthy file prints ok and exits 0; on a missing file 
   expect([ok.exitCode, ok.stdout.trim()]).toEqual([0, `${path}: ok`]);
   expect((await runMain(['check', '--db', join(dir.path, 'absent.sqlite')])).exitCode).toBe(1);
 });
+
+/** Makes the table page holding the task named `marker` unreadable: its cell count says 65,535. */
+function damagePageHolding(path: string, marker: string): void {
+  const db = new Database(path);
+  const { page_size: pageSize } = db.query<{ page_size: number }, []>('PRAGMA page_size').get()!;
+  db.close();
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf(marker);
+  expect(at).toBeGreaterThan(pageSize); // a task page, not the schema
+  const page = Math.floor(at / pageSize) * pageSize;
+  expect(bytes[page]).toBe(0x0d); // a table leaf
+  bytes.writeUInt16BE(0xffff, page + 3);
+  writeFileSync(path, bytes);
+}
+
+/** Opens a stream socket and resolves with its close code, or null if still open after 1 s. */
+function closeCodeOf(url: string, workspace: string): Promise<number | null> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/tasks?api_key=demo&workspace_id=${workspace}`);
+  const { promise, resolve } = Promise.withResolvers<number | null>();
+  socket.onclose = (event) => resolve(event.code);
+  setTimeout(() => {
+    resolve(null);
+    socket.close();
+  }, 1_000);
+  return promise;
+}
+
+// Issue 16, defect 3: a stream socket opened on a workspace whose page is unreadable used to end the
+// process (exit 1), as the scheduler's timer did before it: the read threw out of Bun's socket handler.
+test('a workspace whose rows cannot be read: its socket is closed with 1011, GET is a JSON 500, the server lives', async () => {
+  const path = join(dir.path, 'unreadable.sqlite');
+  const flags = ['--db', path, '--time-scale', '0.001', '--log-level', 'warn'];
+  const first = await spawnServer(flags);
+  for (let i = 0; i < 150; i++) {
+    const name = `broken-row-${String(i).padStart(3, '0')} ${'x'.repeat(180)}`;
+    expect((await create(first.url, 'broken', 'gx.heavy', name)).status).toBe(200);
+  }
+  expect((await create(first.url, 'fine', 'gx.heavy')).status).toBe(200);
+  first.process.kill('SIGTERM');
+  expect(await first.process.exited).toBe(0);
+  damagePageHolding(path, 'broken-row-100');
+
+  const second = await spawnServer(flags);
+  try {
+    const listed = await fetch(`${second.url}/tasks?api_key=demo&workspace_id=broken`);
+    expect([listed.status, await listed.json()]).toEqual([500, { message: 'internal server error', code: 'internal_error' }]);
+    expect(await closeCodeOf(second.url, 'broken')).toBe(1011);
+    expect(await (await fetch(`${second.url}/health`)).json()).toEqual({
+      status: 'degraded',
+      database: 'needs attention',
+      brokenWorkspaces: 1,
+    });
+    expect((await listOf(second.url, 'fine')).length).toBe(1);
+    expect(await closeCodeOf(second.url, 'fine')).toBeNull();
+  } finally {
+    second.process.kill('SIGTERM');
+  }
+  expect(await second.process.exited).toBe(0);
+  const stderr = await new Response(second.process.stderr).text();
+  expect(stderr).toContain('workspace "broken"');
+  expect(stderr).toContain('cannot be read: its sockets were closed with 1011');
+}, 20_000);

@@ -1,8 +1,9 @@
 // A property test of the scheduler and store (issue 16) through the in-process taskmock on the
 // manual clock: random sequences of creates, deletes, flushes, time advances and restarts (close
 // and rebuild on the same file with the same clock). After every step, against a small model of
-// what was acknowledged: FIFO, the running cap, queue time, pacing, ids that only grow, and the
-// list the stream would send equal to GET /tasks. Written against public behaviour only.
+// what was acknowledged: FIFO, the running cap, queue time, pacing, ids that only grow, progress
+// (nothing runs past its longest duration, nothing due waits), and the list the stream would send
+// equal to GET /tasks. Written against public behaviour only.
 import { afterAll, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -39,7 +40,14 @@ interface Model {
   /** Ids removed by an acknowledged delete or flush. */
   removed: Set<number>;
   lastId: number;
+  /** The latest start seen in any list (starts happen only in advances, each followed by a list). */
+  lastStart: number;
+  /** The latest moment a running slot was freed: a completion seen, or a flush of a running task. */
+  lastFreed: number;
 }
+
+/** Upper bound of each type's duration (SPEC §2: uniform in [0, base)). */
+const BASE_MS = { 'gx.tiny': 3_000, 'gx.small': 10_000 } as Record<string, number>;
 
 async function apply(t: TestTaskmock, s: Step, model: Model): Promise<TestTaskmock> {
   if (s.kind === 'create') {
@@ -55,6 +63,7 @@ async function apply(t: TestTaskmock, s: Step, model: Model): Promise<TestTaskmo
     const before = await list(t);
     expect((await t.request('POST', `/tasks/flush?${KEY}`)).status).toBe(204);
     for (const task of before) if (task.status !== 'queued') model.removed.add(task.id);
+    if (before.some((task) => task.status === 'running')) model.lastFreed = t.clock.now();
   } else if (s.kind === 'advance') {
     t.clock.advance(s.ms);
     await t.batch.committed();
@@ -89,15 +98,34 @@ async function checkInvariants(t: TestTaskmock, model: Model): Promise<void> {
     .sort((a, b) => a.at - b.at || a.id - b.id);
   for (const start of starts) expect(start.at - model.created.get(start.id)!).toBeGreaterThanOrEqual(QUEUE_MS);
   for (let i = 1; i < starts.length; i++) expect(starts[i]!.at - starts[i - 1]!.at).toBeGreaterThanOrEqual(PACING_MS);
+  checkProgress(tasks, model, t.clock.now());
   // What the stream would send now is GET /tasks.
   const ref = { keyHash: t.keyRing.identify('demo')!, workspaceId: 'default' };
   expect(JSON.parse(t.snapshots.tasksJson(ref))).toEqual(tasks);
 }
 
+/**
+ * Liveness, which the safety rules above cannot see (a scheduler that never starts anything obeys
+ * them all): a task past its longest duration has ended, and the oldest queued task is running
+ * once its queue time, the pacing and a free slot have all been due for a while.
+ */
+function checkProgress(tasks: Task[], model: Model, now: number): void {
+  for (const task of tasks) {
+    if (task.startedAt !== null) model.lastStart = Math.max(model.lastStart, Date.parse(task.startedAt));
+    if (task.completedAt !== null) model.lastFreed = Math.max(model.lastFreed, Date.parse(task.completedAt));
+    if (task.status === 'running') expect(Date.parse(task.startedAt!) + BASE_MS[task.type]!).toBeGreaterThan(now);
+  }
+  const oldest = tasks.find((task) => task.status === 'queued');
+  const running = tasks.filter((task) => task.status === 'running').length;
+  if (!oldest || running >= CAP) return;
+  const dueAt = Math.max(model.created.get(oldest.id)! + QUEUE_MS, model.lastStart + PACING_MS, model.lastFreed);
+  expect(dueAt).toBeGreaterThanOrEqual(now);
+}
+
 async function run(steps: Step[]): Promise<void> {
   const clock = new ManualClock();
   let t = open(clock);
-  const model: Model = { created: new Map(), removed: new Set(), lastId: 0 };
+  const model: Model = { created: new Map(), removed: new Set(), lastId: 0, lastStart: 0, lastFreed: 0 };
   try {
     for (const s of steps) {
       t = await apply(t, s, model);
@@ -129,5 +157,14 @@ test('regression shape: creates, restart, advance past queue time, restart, adva
     { kind: 'advance', ms: 60 },
     { kind: 'delete', pick: 2 },
     { kind: 'advance', ms: 3_000 },
+  ]);
+});
+
+// Shrunk from a scheduler made to start every task 5 s late (found by the progress checks; the
+// safety rules alone let it pass): a task is running right after its queue time.
+test('regression shape: one create, advance just past queue time', async () => {
+  await run([
+    { kind: 'create', type: 'gx.tiny' },
+    { kind: 'advance', ms: 1_001 },
   ]);
 });

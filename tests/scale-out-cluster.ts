@@ -1,7 +1,7 @@
 // A real scale-out on loopback for tests: N taskmock processes, each with its own SQLite file, and
 // nginx running deploy/nginx.conf with only its ports and file paths rewritten.
 import type { Subprocess } from 'bun';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
 import { eventually, tempDir } from './helpers.ts';
@@ -59,8 +59,9 @@ export async function startCluster(options: {
   env?: Record<string, string>;
 }): Promise<Cluster> {
   if (!nginxBinary) throw new Error('nginx is not installed');
+  // Left as created (0700): nginx's workers, `nobody` when the test runs as root, cannot enter it,
+  // as in a user's `mktemp -d`; the shipped file must not need them to (see deploy/nginx.conf).
   const dir = tempDir();
-  chmodSync(dir.path, 0o755); // nginx's workers run as `nobody` when the test runs as root
   const ports = await Promise.all(Array.from({ length: options.instances }, () => freePort()));
   const instances: Instance[] = [];
 

@@ -123,6 +123,22 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     }
   });
 
+  test('control routes of a key land on its instance, whichever way the key came, and act on its tasks', async () => {
+    for (const key of KEYS) {
+      for (const source of SOURCES) {
+        const { result, instance } = await cluster.servedBy((tag) =>
+          viaProxy('GET', '/control/clock', key, source, undefined, tag),
+        );
+        expect([key, source, result.status, instance]).toEqual([key, source, 200, owner.get(key)!]);
+      }
+    }
+    const key = KEYS.at(-1)!;
+    const fixtures = { tasks: [{ name: `${key} fixture`, type: 'gx.small', status: 'completed' }] };
+    const added = await cluster.servedBy((tag) => viaProxy('POST', '/control/tasks', key, 'bearer', fixtures, tag));
+    expect([added.result.status, added.instance]).toEqual([200, owner.get(key)!]);
+    expect(await namesOn(owner.get(key)!, key)).toContain(`${key} fixture`);
+  });
+
   test('the key taskmock uses is the key nginx routes by: query over X-API-Key over Bearer, first api_key, trimmed', async () => {
     const [a, b] = keysOnTwoInstances();
     const cases: [string, Record<string, string>][] = [
@@ -169,6 +185,17 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     const answer = (await (await blocked).json()) as { version: number; tasks: { name: string }[] };
     expect(answer.version).toBeGreaterThan(version);
     expect(answer.tasks.map((t) => t.name)).toContain(`${key} while blocked`);
+  });
+
+  // A body over nginx's 16 KiB memory buffer used to be written to client_body_temp, which nginx's
+  // workers (`nobody` under root) cannot open in a 0700 folder: nginx answered 500 itself.
+  test('a large body reaches taskmock, whose JSON answer comes back through the proxy', async () => {
+    const key = KEYS[0]!;
+    const response = await create(key, 'header', 'x'.repeat(30_000));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('name_too_long');
+    const tooLarge = await viaProxy('POST', '/tasks', key, 'bearer', { name: 'x', type: 'gx.small', pad: 'y'.repeat(70_000) });
+    expect([tooLarge.status, ((await tooLarge.json()) as { code: string }).code]).toEqual([413, 'body_too_large']);
   });
 
   test("the proxy's read timeouts outlast the longest blocking read (5 min)", () => {

@@ -93,9 +93,19 @@ export function createFastList(options: FastListOptions) {
     const ref = plainRef(request);
     if (!ref) return fallback(request);
     const began = logging ? performance.now() : 0;
-    const listed = service.listed(ref);
+    let listed: ReturnType<typeof service.listed>;
+    try {
+      listed = service.listed(ref);
+    } catch {
+      // The rows cannot be read (a damaged file): Elysia's route answers, logs and counts the 500
+      // in the contract's JSON, where Bun's router would answer it in plain text.
+      return fallback(request);
+    }
     if (listed instanceof Promise)
-      return listed.then((value) => (logging ? logged(request, ref, answer(request, value), began) : answer(request, value)));
+      return listed.then(
+        (value) => (logging ? logged(request, ref, answer(request, value), began) : answer(request, value)),
+        () => fallback(request),
+      );
     const response = answer(request, listed);
     return logging ? logged(request, ref, response, began) : response;
   };

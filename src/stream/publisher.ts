@@ -68,6 +68,8 @@ export interface PublisherOptions {
   snapshots: Snapshots;
   batch: CommitBatch;
   history: ChangeHistory;
+  /** A workspace whose list threw while being read (a damaged file): reported, never thrown from a flush. */
+  unreadable: (ref: WorkspaceRef, error: unknown) => void;
 }
 
 /** Changes waiting for the next patch message of one workspace. */
@@ -85,7 +87,7 @@ interface Joiner {
   delayed: DelayedSocket | undefined;
 }
 
-export function createPublisher({ topics, snapshots, batch, history }: PublisherOptions) {
+export function createPublisher({ topics, snapshots, batch, history, unreadable }: PublisherOptions) {
   let server: Server<unknown> | undefined;
   const dirty = new Set<string>();
   const patches = new Map<string, PendingPatch>();
@@ -98,13 +100,21 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
     patches.delete(key);
     // Bun is told nothing about workspaces nobody watches (the last socket may have just closed).
     if (!topic) return;
-    const { ref, formats, published } = topic;
+    try {
+      publishTopic(topic, patch, live);
+    } catch (error) {
+      unreadable(topic.ref, error);
+    }
+  }
+
+  function publishTopic(topic: Topic, patch: PendingPatch | undefined, live: Server<unknown>): void {
+    const { formats, published } = topic;
     if (formats.list > 0) {
-      publishTo(live, topic, 'list', snapshots.tasksJson(ref));
+      publishTo(live, topic, 'list', snapshots.tasksJson(topic.ref));
       published.list++;
     }
     if (formats.envelope > 0) {
-      publishTo(live, topic, 'envelope', snapshots.envelope(ref));
+      publishTo(live, topic, 'envelope', snapshots.envelope(topic.ref));
       published.envelope++;
     }
     if (formats.patch > 0 && patch) {
@@ -127,7 +137,13 @@ export function createPublisher({ topics, snapshots, batch, history }: Publisher
 
   function join(joiner: Joiner): void {
     if (joiner.ws.readyState !== WebSocket.OPEN) return;
-    const first = firstMessage(joiner);
+    let first: string | undefined;
+    try {
+      first = firstMessage(joiner);
+    } catch (error) {
+      unreadable(joiner.ref, error);
+      return;
+    }
     const { delayed, request } = joiner;
     // A delayed socket's first message enters its queue before any later one: order is kept.
     const topic = delayed && topics.get(workspaceKey(joiner.ref));

@@ -11,6 +11,7 @@
 // What it sends is committed data, by the publisher's rule: a tick that finds writes pending reads
 // once that transaction has settled (see publisher.ts).
 import type { Server } from 'bun';
+import type { WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
 import { publishTo, type Topic } from './publisher.ts';
@@ -24,10 +25,12 @@ export interface ResendOptions {
   listTopics: () => Iterable<Topic>;
   snapshots: Snapshots;
   batch: CommitBatch;
+  /** A workspace whose list threw while being read (a damaged file): reported, never thrown from the tick. */
+  unreadable: (ref: WorkspaceRef, error: unknown) => void;
 }
 
 export function createResender(options: ResendOptions) {
-  const { intervalMs, listTopics, snapshots, batch } = options;
+  const { intervalMs, listTopics, snapshots, batch, unreadable } = options;
   let server: Server<unknown> | undefined;
   let timer: IntervalHandle | undefined;
   let waitingForCommit = false;
@@ -41,8 +44,12 @@ export function createResender(options: ResendOptions) {
     waitingForCommit = false;
     if (!server) return;
     for (const topic of listTopics()) {
-      publishTo(server, topic, 'list', snapshots.tasksJson(topic.ref));
-      topic.published.list++;
+      try {
+        publishTo(server, topic, 'list', snapshots.tasksJson(topic.ref));
+        topic.published.list++;
+      } catch (error) {
+        unreadable(topic.ref, error);
+      }
     }
   }
 

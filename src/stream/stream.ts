@@ -23,6 +23,8 @@ import type { SocketFaults, StreamFaults } from '../faults/stream-faults.ts';
 export const GOING_AWAY = 1001;
 /** Close code sent to the sockets of a key that was revoked, re-issued or expired. */
 export const POLICY_VIOLATION = 1008;
+/** Close code sent to the sockets of a workspace whose rows cannot be read (a damaged file). */
+export const INTERNAL_ERROR = 1011;
 
 /** In hosted mode, what the journal needs about a socket (events.ts `socket.open` / `socket.close`). */
 interface SocketTrace {
@@ -95,6 +97,8 @@ export interface LiveStreamOptions {
   recorder?: Recorder;
   /** A socket was accepted and joined its workspace (counted for /metrics). */
   onOpened?: () => void;
+  /** A workspace's list could not be read (SQLite error: a damaged file); its sockets are closed. */
+  onBroken?: (ref: WorkspaceRef, reason: string) => void;
 }
 
 const watchedTopic = (ref: WorkspaceRef): WatchedTopic => ({
@@ -110,12 +114,19 @@ export function createLiveStream(options: LiveStreamOptions) {
   const admission = createAdmission(options);
   const topics = new Map<string, WatchedTopic>();
   const closed = new Set<() => void>();
-  const publisher = createPublisher({ topics, snapshots, batch, history: options.history });
+  // A read error must never escape a socket handler or a timer: Bun would end the process, and
+  // every workspace with it. The damaged workspace's sockets are closed and the server reports it.
+  function unreadable(ref: WorkspaceRef, error: unknown): void {
+    const topic = topics.get(workspaceKey(ref));
+    for (const ws of [...(topic?.sockets ?? [])]) ws.close(INTERNAL_ERROR, 'database needs attention');
+    options.onBroken?.(ref, error instanceof Error ? error.message : String(error));
+  }
+  const publisher = createPublisher({ topics, snapshots, batch, history: options.history, unreadable });
   // Only workspaces with list-format sockets get the tick; envelope and patch never do (SPEC §12).
   const listTopics = function* () {
     for (const topic of topics.values()) if (topic.formats.list > 0) yield topic;
   };
-  const resender = createResender({ intervalMs: options.streamResendMs, listTopics, snapshots, batch });
+  const resender = createResender({ intervalMs: options.streamResendMs, listTopics, snapshots, batch, unreadable });
   /** Open list-format sockets: the tick's timer exists only while there is one. */
   let listSockets = 0;
   let closing = false;
@@ -172,7 +183,12 @@ export function createLiveStream(options: LiveStreamOptions) {
     // Read once this turn's writes have settled: a client never holds what a crash could undo,
     // and a failed commit (rolled back) still leaves it the list as it now stands.
     batch.afterSettle(() => {
-      if (ws.readyState === WebSocket.OPEN) sendTo(ws, snapshots.tasksJson(ref));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      try {
+        sendTo(ws, snapshots.tasksJson(ref));
+      } catch (error) {
+        unreadable(ref, error);
+      }
     });
   }
 
