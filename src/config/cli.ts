@@ -1,4 +1,5 @@
 // What the command line prints and checks: the start banner and the healthcheck probe.
+import { STREAM_PATH } from '../domain/model.ts';
 import { type Config, DEFAULT_API_KEY } from './config.ts';
 
 /** Where the running server can be reached, as the banner and the ready file tell it. */
@@ -9,7 +10,7 @@ export interface Listening {
 }
 
 export function listeningAt(url: string, port: number): Listening {
-  return { url, port, wsUrl: `${url.replace(/^http/, 'ws')}/ws/tasks` };
+  return { url, port, wsUrl: `${url.replace(/^http/, 'ws')}${STREAM_PATH}` };
 }
 
 export function banner(config: Config, at: Listening, version: string): string {
