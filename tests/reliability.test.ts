@@ -105,8 +105,9 @@ describe('a failed COMMIT is never published', () => {
 });
 
 describe('a socket opened in a turn whose COMMIT fails', () => {
-  // Regression (issue 8): the first list waited for the COMMIT, so a socket that opened in a turn
-  // whose COMMIT failed was never sent anything. It now waits for the turn to settle either way.
+  // Regression: the first list waited for the COMMIT, so a socket that opened in a turn
+  // whose COMMIT failed was never sent anything. It now waits for the turn to settle either way
+  // (docs/reliability.md, "Nothing is shown before it is committed").
   test('still gets its first list: the tasks as they stand after the rollback', async () => {
     const taskmock = testTaskmock();
     try {
