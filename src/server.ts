@@ -15,6 +15,7 @@ import { createHosted } from './admin/hosted.ts';
 import { createKeyTable } from './storage/key-table.ts';
 import { createChangeFeed } from './domain/changes.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
+import { displayedHost } from './config/address.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, readingAtStart } from './storage/database.ts';
 import { createLogger, type Logger } from './config/logger.ts';
@@ -275,14 +276,13 @@ export function startTaskmock(config: Config, options: BuildOptions = {}): Runni
     throw new ListenError(config.host, config.port, error);
   }
   taskmock.stream.attach(server);
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   // Made once the first answers are out, in the idle time after a start (or by the first request
   // that needs it, if that comes first).
   const makeElysia = setTimeout(() => taskmock.app, ELYSIA_AFTER_START_MS).unref();
   // Assigned, not spread: spreading would read `app` now and make it before the first answer.
   return Object.assign(taskmock, {
     server,
-    url: `http://${host}:${server.port}`,
+    url: `http://${displayedHost(config.host)}:${server.port}`,
     createdFiles,
     async shutdown() {
       clearTimeout(makeElysia);

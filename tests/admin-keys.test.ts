@@ -150,3 +150,25 @@ describe('the admin API', () => {
     for (const workspace of ['a', 'b', 'c']) expect((await create('configured-key-0001', workspace)).status).toBe(200);
   });
 });
+
+describe('answered only once committed', () => {
+  /** A row checked only at COMMIT (a deferred foreign key): the turn it joins fails to commit. */
+  function doomThisTurn(): void {
+    taskmock.db.run('CREATE TABLE IF NOT EXISTS doomed_parent (id INTEGER PRIMARY KEY)');
+    taskmock.db.run(
+      'CREATE TABLE IF NOT EXISTS doomed_child (parent INTEGER REFERENCES doomed_parent (id) DEFERRABLE INITIALLY DEFERRED)',
+    );
+    taskmock.batch.write(() => taskmock.db.run('INSERT INTO doomed_child VALUES (42)'));
+  }
+
+  test('an issue or a revoke whose COMMIT fails is not answered as done', async () => {
+    hosted();
+    expect((await issue('ada')).status).toBe(200);
+    doomThisTurn();
+    const reissue = taskmock.request('PUT', '/admin/keys/bob', { headers: admin });
+    expect((await reissue).status).toBeGreaterThanOrEqual(500);
+    doomThisTurn();
+    const revoke = taskmock.request('DELETE', '/admin/keys/ada', { headers: admin });
+    expect((await revoke).status).toBeGreaterThanOrEqual(500);
+  });
+});

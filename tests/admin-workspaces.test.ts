@@ -3,7 +3,7 @@
 // drives them. In-process, on the manual clock.
 import { validate } from '@readme/openapi-parser';
 import { afterEach, describe, expect, test } from 'bun:test';
-import { json, testTaskmock, type TestTaskmock } from './helpers.ts';
+import { eventually, json, testTaskmock, type TestTaskmock } from './helpers.ts';
 
 const ADMIN = 'admin-secret-for-tests';
 const admin = { 'x-admin-key': ADMIN };
@@ -149,7 +149,8 @@ describe('the admin board routes', () => {
     const { version } = await json(board(taskmock, '/w/tasks'));
     let answered = false;
     const waiting = json(board(taskmock, `/w/tasks?index=${version}&wait=20s`)).finally(() => (answered = true));
-    await Bun.sleep(50);
+    // Parked, not answered: it waits for the change.
+    await eventually(() => taskmock.blockingReads.parkedCount() === 1, 'the read to park');
     expect(answered).toBe(false);
     await create(taskmock, key, 'w', 'two');
     const woken = await waiting;
@@ -170,7 +171,7 @@ describe('the admin board routes', () => {
     const reader = json(
       taskmock.request('GET', `/tasks?workspace_id=w&index=${before.version}&wait=20s`, { headers: { 'x-api-key': key } }),
     );
-    await Bun.sleep(20);
+    await eventually(() => taskmock.blockingReads.parkedCount() === 1, 'the read to park');
     expect((await json(board(taskmock, '/w/clock/pause', 'POST'))).paused).toBe(true);
     expect((await reader).version).toBe(before.version + 1);
   });

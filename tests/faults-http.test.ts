@@ -2,7 +2,7 @@
 // change nothing, resets, the header that names them, and the routes that are never faulted.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { testConfig } from './helpers.ts';
+import { eventually, testConfig } from './helpers.ts';
 
 let running: RunningTaskmock[] = [];
 afterEach(async () => {
@@ -95,10 +95,8 @@ describe('resetRate', () => {
         .split('\n')
         .map((line) => JSON.parse(line));
     let requests: { kind: string; status: number; fault?: string }[] = [];
-    for (let tries = 0; tries < 100 && requests.length === 0; tries++) {
-      requests = (await journal()).filter((event) => event.kind === 'request');
-      await Bun.sleep(20);
-    }
+    const journaled = async () => (requests = (await journal()).filter((event) => event.kind === 'request')).length > 0;
+    await eventually(journaled, 'the reset journaled');
     expect(requests).toEqual([expect.objectContaining({ method: 'POST', path: '/tasks', status: 0, fault: 'latency, reset' })]);
     // Nothing was carried out: no task was created.
     expect((await journal()).filter((event) => event.kind === 'task')).toEqual([]);

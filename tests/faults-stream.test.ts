@@ -128,19 +128,17 @@ describe('the journal names stream faults', () => {
     const client = connect(dropping);
     expect((await client.closed).code).toBe(1006);
     let closes: { kind: string; [field: string]: unknown }[] = [];
-    for (let tries = 0; tries < 200 && closes.length === 0; tries++) {
-      closes = (await journalOf(dropping)).filter((event) => event.kind === 'socket.close');
-      await Bun.sleep(20);
-    }
+    const closesSeen = async () =>
+      (closes = (await journalOf(dropping)).filter((event) => event.kind === 'socket.close')).length > 0;
+    await eventually(closesSeen, 'the socket.close event journaled');
     expect(closes).toEqual([expect.objectContaining({ code: 1006, fault: 'drop' })]);
 
     const refusing = hosted({ stream: { refuseRate: 1 } });
     expect((await connect(refusing).closed).code).toBe(1006);
     let refusals: { kind: string; [field: string]: unknown }[] = [];
-    for (let tries = 0; tries < 200 && refusals.length === 0; tries++) {
-      refusals = (await journalOf(refusing)).filter((event) => event.kind === 'socket.refused');
-      await Bun.sleep(20);
-    }
+    const refusalsSeen = async () =>
+      (refusals = (await journalOf(refusing)).filter((event) => event.kind === 'socket.refused')).length > 0;
+    await eventually(refusalsSeen, 'the socket.refused event journaled');
     expect(refusals).toEqual([expect.objectContaining({ status: 503, fault: 'refuse' })]);
   });
 
@@ -150,10 +148,9 @@ describe('the journal names stream faults', () => {
     for (const taskmock of [delaying, plain]) await connect(taskmock).opened;
     const opensOf = async (taskmock: RunningTaskmock) => {
       let opens: { kind: string; [field: string]: unknown }[] = [];
-      for (let tries = 0; tries < 200 && opens.length === 0; tries++) {
-        opens = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.open');
-        await Bun.sleep(20);
-      }
+      const opensSeen = async () =>
+        (opens = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.open')).length > 0;
+      await eventually(opensSeen, 'the socket.open event journaled');
       return opens;
     };
     expect(await opensOf(delaying)).toEqual([expect.objectContaining({ fault: 'delay' })]);
@@ -168,10 +165,9 @@ describe('the journal names stream faults', () => {
     client.socket.close(1000);
     await client.closed;
     let closes: { kind: string; [field: string]: unknown }[] = [];
-    for (let tries = 0; tries < 200 && closes.length === 0; tries++) {
-      closes = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.close');
-      await Bun.sleep(20);
-    }
+    const closesSeen = async () =>
+      (closes = (await journalOf(taskmock)).filter((event) => event.kind === 'socket.close')).length > 0;
+    await eventually(closesSeen, 'the socket.close event journaled');
     expect(closes).toHaveLength(1);
     expect(closes[0]!.code).toBe(1000);
     expect(closes[0]!.fault).toBeUndefined();

@@ -104,6 +104,55 @@ describe('a failed COMMIT is never published', () => {
   });
 });
 
+describe('a socket opened in a turn whose COMMIT fails', () => {
+  // Regression: the first list waited for the COMMIT, so a socket that opened in a turn
+  // whose COMMIT failed was never sent anything. It now waits for the turn to settle either way
+  // (docs/reliability.md, "Nothing is shown before it is committed").
+  test('still gets its first list: the tasks as they stand after the rollback', async () => {
+    const taskmock = testTaskmock();
+    try {
+      prepareDoom(taskmock);
+      const ref: WorkspaceRef = { keyHash: taskmock.keyRing.identify('demo')!, workspaceId: 'default' };
+      await taskmock.service.create(ref, { name: 'kept', type: 'gx.heavy' });
+      // The upgrade and the open, driven as Bun drives them, in the turn that is about to fail.
+      const headers = { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' };
+      let data: unknown;
+      const server = {
+        upgrade(_: Request, options: { data: unknown }) {
+          data = options.data;
+          return true;
+        },
+      };
+      taskmock.stream.handshake({
+        query: { api_key: 'demo' },
+        headers,
+        request: new Request('http://localhost/ws/tasks?api_key=demo', { headers }),
+        server: server as never,
+        set: { headers: {} },
+      });
+      const doomed = taskmock.service.create(ref, { name: 'rolled back', type: 'gx.heavy' });
+      doomCurrentTransaction(taskmock);
+      const sent: string[] = [];
+      const socket = {
+        data,
+        readyState: WebSocket.OPEN,
+        send: (message: string) => sent.push(message),
+        subscribe() {},
+        close() {},
+      };
+      taskmock.stream.websocket.open(socket as never);
+      expect(sent).toEqual([]);
+
+      await expect(doomed).rejects.toThrow(/FOREIGN KEY/);
+      expect(sent).toHaveLength(1);
+      expect(names(JSON.parse(sent[0]!))).toEqual(['kept']);
+      taskmock.stream.websocket.close(socket as never, 1000);
+    } finally {
+      taskmock.close();
+    }
+  });
+});
+
 describe('names that UTF-8 cannot hold', () => {
   test('a lone surrogate is answered, listed and streamed as U+FFFD, the same everywhere', async () => {
     const taskmock = start();

@@ -20,11 +20,33 @@ export interface HostedRouteOptions {
   keysChanged: () => void;
 }
 
+/**
+ * The admin API's two writes. Each resolves only once committed, so no route can answer what a
+ * crash could undo, and re-arms the expiry timer first (an expiry may now be due sooner).
+ */
+function keyWrites(keyRing: KeyRing, batch: CommitBatch, keysChanged: () => void) {
+  return {
+    async issue(name: string, body: unknown): Promise<ReturnType<KeyRing['issue']>> {
+      const issued = keyRing.issue(name, body);
+      keysChanged();
+      await batch.committed();
+      return issued;
+    },
+    async revoke(name: string): Promise<void> {
+      keyRing.revoke(name);
+      keysChanged();
+      await batch.committed();
+    },
+  };
+}
+
+export type KeyWrites = ReturnType<typeof keyWrites>;
+
 export function hostedRoutes({ config, keyRing, clock, batch, journal, version, keysChanged }: HostedRouteOptions) {
   const adminKey = config.adminKey;
   if (adminKey === undefined || !journal) return [];
   return [
-    adminRoutes({ adminKey, keyRing, clock, keysChanged, committed: batch.committed, journal }),
+    adminRoutes({ adminKey, keyRing, clock, keyWrites: keyWrites(keyRing, batch, keysChanged), journal }),
     reportRoutes({ adminKey, keyRing, clock, journal, version }),
   ];
 }

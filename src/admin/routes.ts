@@ -8,6 +8,7 @@ import { assertKeyName } from '../domain/key-issue.ts';
 import type { KeyRing } from '../domain/keys.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import { errorResponses } from '../http/schemas.ts';
+import type { KeyWrites } from './hosted-routes.ts';
 import { keyView } from './key-view.ts';
 import { eventLine } from '../journal/events.ts';
 import type { Journal } from '../journal/writer.ts';
@@ -17,10 +18,8 @@ export interface AdminDependencies {
   adminKey: string;
   keyRing: KeyRing;
   clock: Clock;
-  /** Called after keys changed (an expiry may now be due sooner). */
-  keysChanged: () => void;
-  /** Resolves once every write made so far is committed: an answer never promises what a crash undoes. */
-  committed: () => Promise<void>;
+  /** Issues and revokes keys, each resolving once committed (hosted-routes.ts). */
+  keyWrites: KeyWrites;
   journal: Journal;
 }
 
@@ -66,9 +65,7 @@ export function adminRoutes(deps: AdminDependencies) {
       async ({ params, body }) => {
         assertKeyName(params.name);
         if (body === INVALID_BODY) throw errors.invalidBody();
-        const { record, key } = keyRing.issue(params.name, body);
-        deps.keysChanged();
-        await deps.committed();
+        const { record, key } = await deps.keyWrites.issue(params.name, body);
         return { ...view(record.name), key };
       },
       {
@@ -125,9 +122,7 @@ export function adminRoutes(deps: AdminDependencies) {
     .delete(
       '/admin/keys/:name',
       async ({ params, set }) => {
-        keyRing.revoke(params.name);
-        deps.keysChanged();
-        await deps.committed();
+        await deps.keyWrites.revoke(params.name);
         set.status = 204;
       },
       {

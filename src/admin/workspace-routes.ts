@@ -17,7 +17,6 @@ import { MAX_BODY_BYTES, RejectedBody } from '../http/create-body.ts';
 import { parseJsonObject } from '../http/json-body.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { blockingRead } from '../http/versioned-reads.ts';
-import type { CommitBatch } from '../storage/commit-batch.ts';
 import { ADMIN_SECURITY, KeyNameParams } from './schemas.ts';
 import { type WorkspaceBoard, workspaceNotFound } from './workspace-board.ts';
 import { BlockingReadQuery, KeyWorkspaceParams, WorkspaceList, WorkspaceTasks } from './workspace-schemas.ts';
@@ -27,7 +26,6 @@ export interface AdminWorkspaceDependencies {
   board: WorkspaceBoard;
   control: ControlService;
   faults: Faults;
-  batch: CommitBatch;
 }
 
 const DOCS = { tags: ['admin'], security: ADMIN_SECURITY };
@@ -40,7 +38,7 @@ const BLOCKING_READ_SLACK_S = 10;
 const sameAsControl = (path: string) =>
   `Does what \`${path}\` does for the key's own caller, with the same body, answer and errors.`;
 
-export function adminWorkspaceRoutes({ adminKey, board, control, faults, batch }: AdminWorkspaceDependencies) {
+export function adminWorkspaceRoutes({ adminKey, board, control, faults }: AdminWorkspaceDependencies) {
   // The profile's ranges are readonly tuples; the schema's arrays describe the same JSON.
   const inForce = (ref: Parameters<Faults['resolver']['inForce']>[0]) =>
     faults.resolver.inForce(ref) as unknown as typeof FaultsInForceBody.static;
@@ -114,8 +112,7 @@ export function adminWorkspaceRoutes({ adminKey, board, control, faults, batch }
       .put(
         `${BASE}/faults`,
         async ({ ref, body }) => {
-          faults.setWorkspaceProfile(ref, readFaultsBody(body));
-          await batch.committed();
+          await faults.putWorkspaceProfile(ref, readFaultsBody(body));
           return inForce(ref);
         },
         {
@@ -141,8 +138,7 @@ export function adminWorkspaceRoutes({ adminKey, board, control, faults, batch }
       .delete(
         `${BASE}/faults`,
         async ({ ref }) => {
-          faults.clearWorkspaceProfile(ref);
-          await batch.committed();
+          await faults.dropWorkspaceProfile(ref);
           return inForce(ref);
         },
         {

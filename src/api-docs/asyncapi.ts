@@ -136,7 +136,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
         tick,
         '',
         `Explained for humans, with a live console, at ${http}${streamPagePath}. From a terminal:`,
-        `\`bun -e "new WebSocket('${protocol}://${host}/ws/tasks?api_key=${exampleKey}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"\``,
+        `\`bun -e "new WebSocket('${protocol}://${host}${STREAM_PATH}?api_key=${exampleKey}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"\``,
         '',
         'The REST API is described by the OpenAPI document at `/swagger/json` (interactive docs at `/swagger`).',
       ].join('\n'),
@@ -158,7 +158,7 @@ export function asyncApiDocument({ version, host, protocol, exampleKey, streamPa
         title: 'Workspace task list',
         summary: 'The task list of one (API key, workspace), on connect and after every change.',
         description: [
-          'Connect with `GET /ws/tasks?api_key=KEY&workspace_id=ID` and a WebSocket upgrade.',
+          `Connect with \`GET ${STREAM_PATH}?api_key=KEY&workspace_id=ID\` and a WebSocket upgrade.`,
           '`api_key` is required (browsers cannot set headers on a WebSocket, so the query parameter is',
           `the way; \`X-API-Key\` and \`Authorization: Bearer\` also work). \`workspace_id\` defaults to \`${DEFAULT_WORKSPACE_ID}\`.`,
           '',

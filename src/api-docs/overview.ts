@@ -2,6 +2,7 @@
 // as the client reached it, and the limits this server was started with. Built per request.
 import type { Config } from '../config/config.ts';
 import { DEFAULT_API_KEY } from '../config/config.ts';
+import { DEFAULT_WORKSPACE_ID, STREAM_PATH } from '../domain/model.ts';
 import { durationsInForce, limitsMarkdown } from './limits.ts';
 import type { Origin } from './origin.ts';
 import { STREAM_PAGE_PATH } from './paths.ts';
@@ -38,12 +39,12 @@ curl -X DELETE '${base}/tasks/1?api_key=${key}'
 curl -X POST '${base}/tasks/flush?api_key=${key}'
 \`\`\`
 
-**The live stream** \`GET /ws/tasks\` (a WebSocket, which OpenAPI cannot describe): what it sends and
+**The live stream** \`GET ${STREAM_PATH}\` (a WebSocket, which OpenAPI cannot describe): what it sends and
 when, with a live console, on [the stream page](${STREAM_PAGE_PATH}); the machine-readable AsyncAPI 3
 document is at [${asyncApiPath}](${asyncApiPath}). From a terminal:
 
 \`\`\`sh
-bun -e "new WebSocket('${origin.ws}/ws/tasks?api_key=${key}&workspace_id=default').onmessage = (e) => console.log(e.data)"
+bun -e "new WebSocket('${origin.ws}${STREAM_PATH}?api_key=${key}&workspace_id=${DEFAULT_WORKSPACE_ID}').onmessage = (e) => console.log(e.data)"
 \`\`\`
 
 ### Limits and pacing in force

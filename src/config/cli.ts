@@ -1,4 +1,6 @@
 // What the command line prints and checks: the start banner and the healthcheck probe.
+import { STREAM_PATH } from '../domain/model.ts';
+import { probedHost } from './address.ts';
 import { type Config, DEFAULT_API_KEY } from './config.ts';
 
 /** Where the running server can be reached, as the banner and the ready file tell it. */
@@ -9,7 +11,7 @@ export interface Listening {
 }
 
 export function listeningAt(url: string, port: number): Listening {
-  return { url, port, wsUrl: `${url.replace(/^http/, 'ws')}/ws/tasks` };
+  return { url, port, wsUrl: `${url.replace(/^http/, 'ws')}${STREAM_PATH}` };
 }
 
 export function banner(config: Config, at: Listening, version: string): string {
@@ -72,9 +74,10 @@ export function maskKey(key: string): string {
 
 /** Exit code for `taskmock healthcheck`: 0 when GET /health answers 200 within two seconds. */
 export async function healthcheck(config: Config): Promise<number> {
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host;
   try {
-    const response = await fetch(`http://${host}:${config.port}/health`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`http://${probedHost(config.host)}:${config.port}/health`, {
+      signal: AbortSignal.timeout(2000),
+    });
     return response.ok ? 0 : 1;
   } catch {
     return 1;

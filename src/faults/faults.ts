@@ -75,6 +75,21 @@ export function createFaults({ config, random, db, batch, keyFaults }: FaultsOpt
   }
   batch.onRollback(reloadAfterRollback);
 
+  /** Gives the workspace a profile of its own (stored), in place of its key's or the server's. */
+  function setWorkspaceProfile(ref: WorkspaceRef, named: NamedProfile): void {
+    const ids = ownByKey.get(ref.keyHash);
+    if (!ids?.has(ref.workspaceId) && (ids?.size ?? 0) >= MAX_WORKSPACE_PROFILES_PER_KEY) throw tooManyProfiles();
+    store.save(ref, named);
+    remember(ref, named);
+  }
+
+  /** Back to the key's or the server's profile; inside the caller's turn (a reset's hook). */
+  function clearWorkspaceProfile(ref: WorkspaceRef): void {
+    if (!ownByKey.get(ref.keyHash)?.has(ref.workspaceId)) return;
+    store.remove(ref);
+    remember(ref, null);
+  }
+
   return {
     resolver,
     /** Subscribe to every injected fault (the journal does); returns the unsubscribe function. */
@@ -83,20 +98,21 @@ export function createFaults({ config, random, db, batch, keyFaults }: FaultsOpt
     stream: createStreamFaults({ resolver, events }),
     tasks: createTaskFaults({ resolver, events }),
 
-    /** Gives the workspace a profile of its own (stored), in place of its key's or the server's. */
-    setWorkspaceProfile(ref: WorkspaceRef, named: NamedProfile): void {
-      const ids = ownByKey.get(ref.keyHash);
-      if (!ids?.has(ref.workspaceId) && (ids?.size ?? 0) >= MAX_WORKSPACE_PROFILES_PER_KEY) throw tooManyProfiles();
-      store.save(ref, named);
-      remember(ref, named);
+    // The routes' two writes resolve only once committed, so no route can answer before the
+    // profile is durable (as the task service's writes, domain/tasks.ts).
+    /** PUT …/faults: sets the workspace's own profile; resolves once it is committed. */
+    async putWorkspaceProfile(ref: WorkspaceRef, named: NamedProfile): Promise<void> {
+      setWorkspaceProfile(ref, named);
+      await batch.committed();
     },
 
-    /** Back to the key's or the server's profile (what POST /control/reset does). */
-    clearWorkspaceProfile(ref: WorkspaceRef): void {
-      if (!ownByKey.get(ref.keyHash)?.has(ref.workspaceId)) return;
-      store.remove(ref);
-      remember(ref, null);
+    /** DELETE …/faults: back to the key's or the server's profile; resolves once committed. */
+    async dropWorkspaceProfile(ref: WorkspaceRef): Promise<void> {
+      clearWorkspaceProfile(ref);
+      await batch.committed();
     },
+
+    clearWorkspaceProfile,
 
     /** Every workspace of the key back to the key's or the server's profile (`?scope=key` reset). */
     clearKeyProfiles(keyHash: string): void {

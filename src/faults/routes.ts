@@ -9,7 +9,6 @@ import type { WorkspaceRef } from '../domain/model.ts';
 import { adminCheck } from '../control/control-routes.ts';
 import { identifyWorkspace } from '../http/caller.ts';
 import { API_KEY_SECURITY, errorResponses, WorkspaceQuery } from '../http/schemas.ts';
-import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Faults } from './faults.ts';
 import { tooManyProfiles } from './faults.ts';
 import { isPresetName, type NamedProfile, PRESET_NAMES, presetProfile } from './presets.ts';
@@ -52,13 +51,12 @@ interface FaultRouteDependencies {
   config: Config;
   keyRing: KeyRing;
   faults: Faults;
-  batch: CommitBatch;
 }
 
 const DOCS = { tags: ['control'], security: API_KEY_SECURITY };
 const ERRORS = [errors.invalidWorkspaceId(), errors.forbidden()];
 
-export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDependencies) {
+export function faultRoutes({ config, keyRing, faults }: FaultRouteDependencies) {
   // The CONTROL rules of every /control route: off hides them, admin also asks for X-Admin-Key.
   const plugin = new Elysia({ name: 'taskmock/faults' });
   if (config.control === 'off') return plugin;
@@ -84,8 +82,7 @@ export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDepend
       '/control/faults',
       async ({ workspace, body }) => {
         if (body === INVALID) throw errors.invalidBody();
-        faults.setWorkspaceProfile(workspace, readFaultsBody(body));
-        await batch.committed();
+        await faults.putWorkspaceProfile(workspace, readFaultsBody(body));
         return inForce(workspace);
       },
       {
@@ -113,8 +110,7 @@ export function faultRoutes({ config, keyRing, faults, batch }: FaultRouteDepend
     .delete(
       '/control/faults',
       async ({ workspace }) => {
-        faults.clearWorkspaceProfile(workspace);
-        await batch.committed();
+        await faults.dropWorkspaceProfile(workspace);
         return inForce(workspace);
       },
       {

@@ -42,7 +42,7 @@ export function makeElysiaApp(parts: ElysiaParts) {
     ...parts,
     plugins: () => [
       controlRoutes({ config, keyRing, control, recorder: parts.recorder }),
-      faultRoutes({ config, keyRing, faults, batch }),
+      faultRoutes({ config, keyRing, faults }),
       streamRoute(parts.stream.handshake),
       metricsRoutes(parts.metricsFeature, {
         version,
@@ -60,7 +60,7 @@ export function makeElysiaApp(parts: ElysiaParts) {
         version,
         keysChanged: parts.keysChanged,
       }),
-      ...adminBoard({ ...parts.board, config, version, keyRing, service: parts.service, control, faults, batch }),
+      ...adminBoard({ ...parts.board, config, version, keyRing, service: parts.service, control, faults }),
       docs({ version, config }),
     ],
   });

@@ -1,5 +1,6 @@
 // Every figure of one scope (the whole key, or one workspace), from its events. Each family groups
 // by workspace itself, so the key's figures are the same functions over all of its events.
+import { STREAM_PATH } from '../domain/model.ts';
 import type { JournalEvent } from '../journal/events.ts';
 import { duplicateCreates } from './creates.ts';
 import { ENDPOINTS, endpointOf } from './endpoints.ts';
@@ -15,7 +16,7 @@ function endpointCounts(events: readonly JournalEvent[]): EndpointCount[] {
   const add = (endpoint: string) => counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
   for (const event of events) {
     if (event.kind === 'request') add(endpointOf(event.method, event.path));
-    else if (event.kind === 'socket.open' || event.kind === 'socket.refused') add('/ws/tasks');
+    else if (event.kind === 'socket.open' || event.kind === 'socket.refused') add(STREAM_PATH);
   }
   return ENDPOINTS.filter((endpoint) => counts.has(endpoint)).map((endpoint) => ({ endpoint, count: counts.get(endpoint)! }));
 }

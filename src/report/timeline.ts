@@ -1,6 +1,7 @@
 // The report page's timeline: requests per second by endpoint, tasks by status, socket lifetimes
 // and injected faults, from the first event to the last. Buckets are 1 s wide unless that spans
 // more than MAX_BUCKETS seconds.
+import { STREAM_PATH } from '../domain/model.ts';
 import type { JournalEvent, TaskEvent } from '../journal/events.ts';
 import { ENDPOINTS, endpointOf } from './endpoints.ts';
 import { socketLives } from './sockets.ts';
@@ -75,11 +76,11 @@ export function timelineOf(events: readonly JournalEvent[], now: number): Timeli
       if (event.fault) faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint, status: event.status });
     } else if (event.kind === 'socket.close' && event.fault) {
       // A socket the fault layer cut: its mark carries the close code in place of a status.
-      faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint: '/ws/tasks', status: event.code });
+      faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint: STREAM_PATH, status: event.code });
     } else if (event.kind === 'socket.open' || event.kind === 'socket.refused') {
-      add('/ws/tasks', event.at);
+      add(STREAM_PATH, event.at);
       if (event.kind === 'socket.refused' && event.fault) {
-        faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint: '/ws/tasks', status: event.status });
+        faults.push({ id: event.id, at: event.at, fault: event.fault, endpoint: STREAM_PATH, status: event.status });
       }
     }
   }

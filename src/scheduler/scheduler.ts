@@ -6,7 +6,8 @@ import { DueQueue } from './due-queue.ts';
 import { createTimerLoop } from './timer-loop.ts';
 import { workspaceKey, type WorkspaceRef } from '../domain/model.ts';
 import type { RandomSource } from '../domain/random.ts';
-import type { FailureOf, Store, WorkspaceProgress } from '../storage/store.ts';
+import type { Store } from '../storage/store.ts';
+import type { FailureOf, WorkspaceProgress } from '../storage/transitions.ts';
 import { nextDueAt, startAt, type StartRules } from './start-rule.ts';
 import type { WorkspaceClocks } from './workspace-clocks.ts';
 

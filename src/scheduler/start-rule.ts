@@ -3,7 +3,7 @@
 // the plan (when to wake up) and the transition (may it start now?) ask this function, so they
 // can never disagree and re-queue a workspace at a time that is already past.
 import { BASE_DURATION_MS, MIN_QUEUED_MS, START_PACING_MS, type TaskType } from '../domain/model.ts';
-import type { TaskStart, WorkspaceProgress } from '../storage/store.ts';
+import type { TaskStart, WorkspaceProgress } from '../storage/transitions.ts';
 
 /** The limits one workspace is planned with. */
 export interface StartRules {

@@ -106,6 +106,13 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
     });
   }
 
+  /** Commits now instead of at the end of the turn (before shutdown). */
+  function commitNow(): void {
+    if (!open && (wakeScheduled || lateWake) && !closed) begin();
+    wakeScheduled = false;
+    commit();
+  }
+
   function writeInBatch<T>(write: () => T): T {
     if (!open) {
       begin();
@@ -177,15 +184,10 @@ export function createCommitBatch(db: Database, schedule: (commit: () => void) =
 
     /** Commits what is pending; afterwards `wake` does nothing (the database is about to close). */
     close(): void {
-      this.commitNow();
+      commitNow();
       closed = true;
     },
 
-    /** Commits now instead of at the end of the turn (before shutdown). */
-    commitNow(): void {
-      if (!open && (wakeScheduled || lateWake) && !closed) begin();
-      wakeScheduled = false;
-      commit();
-    },
+    commitNow,
   };
 }

@@ -1,40 +1,27 @@
-// Task persistence: the domain's reads and writes over the prepared statements. Every write joins
-// the turn's group commit (commit-batch.ts), so it is durable only once that batch commits; the
-// store itself never commits. Returns plain domain values.
+// Task persistence: the domain's reads and writes over the prepared statements (statements.ts);
+// the scheduler's progress and transitions are in transitions.ts, test control's writes in
+// control-writes.ts. Every write joins the turn's group commit (commit-batch.ts), so it is durable
+// only once that batch commits; the store itself never commits. Returns plain domain values.
 //
 // THE RULE FOR EVERY WRITE (SPEC §12): inside its `batch.write`, a write that changed anything
 // calls `recordChangeIn(ws, ref, changes)` (or the exported `recordChange`) exactly once, with
-// what it changed. That bumps the
-// workspace's version in the same transaction (so a rolled-back change never took a version, and
-// a committed one always did) and announces the change, with that version, after the COMMIT.
-// Versions are never lowered and never reused, not by a flush, a reset or a restart: nothing
-// but `bumpVersion` (and a create's `nextTaskIn`/`firstTaskIn`, which bump it with the id) ever writes the column, and a workspaces row is never deleted (a reset sets
-// `last_task_id` back to 0 and keeps the row, and so the version). A new write (reset, fixtures) gets versions, stream
-// updates and wake-ups of blocking readers by calling `recordChange`, and nothing else.
+// what it changed. That bumps the workspace's version in the same transaction (so a rolled-back
+// change never took a version, and a committed one always did) and announces the change, with
+// that version, after the COMMIT. Versions are never lowered and never reused, not by a flush, a
+// reset or a restart: nothing but `bumpVersion` (and a create's `nextTaskIn`/`firstTaskIn`, which
+// bump it with the id) ever writes the column, and a workspaces row is never deleted (a reset
+// sets `last_task_id` back to 0 and keeps the row, and so the version). A new write (reset,
+// fixtures) gets versions, stream updates and wake-ups of blocking readers by calling
+// `recordChange`, and nothing else.
 import type { Database } from 'bun:sqlite';
 import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/changes.ts';
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { createControlWrites } from './control-writes.ts';
-import { prepareStatements, toTask, type TaskRow } from './statements.ts';
+import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
+import { createTransitions } from './transitions.ts';
 import { createWorkspaceIds } from './workspace-ids.ts';
-
-/** What the scheduler needs to know about one workspace to plan its next transition. */
-export interface WorkspaceProgress {
-  running: number;
-  nextEndAt: number | null;
-  firstQueued: { id: number; type: TaskType; createdAt: number } | null;
-}
-
-export interface TaskStart {
-  id: number;
-  startedAt: number;
-  endsAt: number;
-}
-
-/** For a task ending now: its failure message when it is to end `failed` (§11), else null. */
-export type FailureOf = (taskId: number) => string | null;
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -94,63 +81,6 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     announce(ref, version, [{ op: 'put', task }], 'reset');
     return task;
   };
-
-  const progressOf = (ws: number): WorkspaceProgress => {
-    const summary = statements.runningSummary.get(ws)!;
-    const queued = statements.firstQueued.get(ws);
-    return {
-      running: summary.running,
-      nextEndAt: summary.next_end_at,
-      firstQueued: queued ? { id: queued.id, type: queued.type, createdAt: queued.created_at } : null,
-    };
-  };
-
-  const progress = (ref: WorkspaceRef): WorkspaceProgress => {
-    const ws = ids.find(ref);
-    return ws === undefined ? { running: 0, nextEndAt: null, firstQueued: null } : progressOf(ws);
-  };
-
-  /** Ends the due tasks `failureOf` picks as failed; the rest are left for completeDue. */
-  const failDue = (ws: number, now: number, failureOf: FailureOf): TaskRow[] => {
-    const failed: TaskRow[] = [];
-    for (const { id } of statements.dueRunning.all(ws, now)) {
-      const failure = failureOf(id);
-      const row = failure === null ? null : statements.failTask.get(ws, id, failure);
-      if (row) failed.push(row);
-    }
-    return failed;
-  };
-
-  /**
-   * Completes (or, where `failureOf` says so, fails) every running task due by `now`, then asks `planStart` (given the progress after
-   * those completions) whether to start a task. Returns the progress after the change and whether
-   * anything changed.
-   */
-  function advanceWorkspace(
-    ref: WorkspaceRef,
-    now: number,
-    planStart: (progress: WorkspaceProgress) => TaskStart | null,
-    failureOf: FailureOf | null = null,
-  ): { changed: boolean; progress: WorkspaceProgress } {
-    const ws = ids.find(ref);
-    if (ws === undefined) return { changed: false, progress: progress(ref) };
-    return batch.write(() => {
-      const failed = failureOf === null ? [] : failDue(ws, now, failureOf);
-      const updated =
-        failed.length === 0 ? statements.completeDue.all(ws, now) : [...failed, ...statements.completeDue.all(ws, now)];
-      const before = progressOf(ws);
-      const start = planStart(before);
-      const started = start && statements.startTask.get(ws, start.id, start.startedAt, start.endsAt);
-      if (started) updated.push(started);
-      if (updated.length === 0) return { changed: false, progress: before };
-      recordChangeIn(
-        ws,
-        ref,
-        updated.map((row) => ({ op: 'put', task: toTask(row) })),
-      );
-      return { changed: true, progress: started ? progressOf(ws) : before };
-    });
-  }
 
   return {
     createTask(ref: WorkspaceRef, name: string, type: TaskType, now: number): Task {
@@ -219,15 +149,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     unfinishedWorkspaces: (): WorkspaceRef[] =>
       statements.unfinishedWorkspaces.all().map((row) => ({ keyHash: row.key_hash, workspaceId: row.workspace_id })),
 
-    progress,
-
-    /** When the workspace last started a task (for pacing across restarts), or null. */
-    lastStartedAt(ref: WorkspaceRef): number | null {
-      const ws = ids.find(ref);
-      return ws === undefined ? null : statements.lastStartedAt.get(ws)!.last;
-    },
-
-    advanceWorkspace,
+    ...createTransitions({ statements, recordChangeIn, ids, batch }),
 
     ...createControlWrites({ statements, recordChangeIn, ids, counts, batch }),
 
