@@ -9,6 +9,7 @@ import type { ChangeFeed } from '../domain/changes.ts';
 import { errors } from '../domain/errors.ts';
 import type { KeyRing } from '../domain/keys.ts';
 import type { Workspaces } from '../domain/workspaces.ts';
+import type { WorkspaceRef } from '../domain/model.ts';
 import type { Logger } from '../config/logger.ts';
 import type { CommitBatch } from '../storage/commit-batch.ts';
 import type { Snapshots } from '../storage/snapshots.ts';
