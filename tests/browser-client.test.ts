@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend, pageResult } from './chromium.ts';
 import { testConfig } from './helpers.ts';
 
 let taskmock: RunningTaskmock;
@@ -66,8 +66,7 @@ browserTest(
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     await page.goto(`http://localhost:${frontend.port}/`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 15_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+    const result = await pageResult(page, 15_000);
     expect(result.failure).toBeUndefined();
 
     expect(result.status).toBe(200);

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { createApp } from '../src/http/app.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
 import { buildTaskmock, type Taskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend, pageResult } from './chromium.ts';
 import { silentLogger, testConfig } from './helpers.ts';
 
 let taskmock: Taskmock;
@@ -77,8 +77,7 @@ browserTest(
     browser ??= await launchChromium();
     const page = await browser.newPage();
     await page.goto(`http://localhost:${frontend.port}/`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 15_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+    const result = await pageResult(page, 15_000);
     expect(result.failure).toBeUndefined();
     expect(result.statuses).toEqual([200, 200, 204, 200]);
     expect(result.listed.tasks.map((task: { name: string }) => task.name)).toEqual(['with extra headers']);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend, pageResult } from './chromium.ts';
 import { spawnServer, type ServerProcess } from './process.ts';
 
 const ARTIFACTS = join(import.meta.dir, 'artifacts');
@@ -164,8 +164,7 @@ browserTest(
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`http://localhost:${frontend!.port}/`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 80_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+    const result = await pageResult(page, 80_000);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-faults.png') });
     await page.close();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend, pageResult } from './chromium.ts';
 import { testConfig } from './helpers.ts';
 
 let taskmock: RunningTaskmock;
@@ -80,8 +80,7 @@ browserTest(
     browser ??= await launchChromium();
     const page = await browser.newPage();
     await page.goto(`http://localhost:${frontend.port}/`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 20_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: any }).result);
+    const result = await pageResult(page, 20_000);
     expect(result.failure).toBeUndefined();
 
     expect(result.tick.first).toMatchObject([{ name: 'long render', status: 'running' }]);

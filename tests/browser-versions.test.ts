@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
-import { browserTest, haveChromium, launchChromium, serveFrontend } from './chromium.ts';
+import { browserTest, haveChromium, launchChromium, serveFrontend, pageResult } from './chromium.ts';
 import { silentLogger, testConfig } from './helpers.ts';
 import { ManualClock } from '../src/scheduler/clock.ts';
 
@@ -54,8 +54,7 @@ browserTest(
     browser ??= await launchChromium();
     const tab = await browser.newPage();
     await tab.goto(`http://localhost:${frontend.port}/`);
-    await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 20_000 });
-    const result = await tab.evaluate(() => (window as unknown as { result: any }).result);
+    const result = await pageResult(tab, 20_000);
     expect(result).toEqual({ etag: '"0"', version: 0, status: 304, body: '', wokenVersion: 1, wokenTasks: 1 });
     await tab.close();
   },

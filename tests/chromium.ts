@@ -3,7 +3,7 @@
 import { test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import type { Server } from 'bun';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -37,4 +37,10 @@ export function serveFrontend(html: string): Server<unknown> {
     hostname: 'localhost',
     fetch: () => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
   });
+}
+
+/** What a test page leaves in `window.result` once it is done (the page sets it last). */
+export async function pageResult(page: Page, timeoutMs: number): Promise<any> {
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: timeoutMs });
+  return page.evaluate(() => (window as unknown as { result: unknown }).result);
 }
