@@ -1,5 +1,5 @@
 // A database taskmock cannot use stops it at start with a message naming the real cause and the
-// setting (issue 16, defect 5): these files were reported as "could not listen on ..." or as
+// setting (docs/reliability.md, "A database taskmock cannot use"): these files were reported as "could not listen on ..." or as
 // "Expected SQL string". Each file is made here, by the test, on the real process.
 import { Database } from 'bun:sqlite';
 import { afterAll, describe, expect, test } from 'bun:test';

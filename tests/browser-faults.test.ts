@@ -1,4 +1,4 @@
-// A candidate's frontend that survives `--faults flaky` (SPEC §11, issue 12): a page on another
+// A candidate's frontend that survives `--faults flaky` (SPEC §11; docs/behaviour.md): a page on another
 // origin, in headless Chromium, against a real taskmock process. It creates ten tasks, retries a
 // request answered 429 or 5xx (waiting Retry-After when given) or whose connection was reset
 // (fetch throws), reconnects its WebSocket whenever it closes, and draws the board from the

@@ -1,4 +1,4 @@
-// The crash loop (issue 16): cycles of concurrent clients against the real process, a `kill -9` at a
+// The crash loop (docs/reliability.md, "Durability"): cycles of concurrent clients against the real process, a `kill -9` at a
 // seeded random moment, a restart on the same file, and the checks a client relies on: every
 // acknowledged create is there (unless its delete was acknowledged), no acknowledged delete comes
 // back, and an id is never given to a second task. CRASH_CYCLES=N runs more (default 3), as does

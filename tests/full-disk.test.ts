@@ -1,4 +1,4 @@
-// A full volume (issue 16, defect 7), for real: the database lives on a 2 MiB tmpfs that the test
+// A full volume (docs/reliability.md, "A full disk"), for real: the database lives on a 2 MiB tmpfs that the test
 // fills. Creates are refused with a clear 503 while it is full, nothing acknowledged is lost, and
 // once space is freed creates succeed again without a restart, and a restart succeeds. Needs root
 // to mount (CI runs as root); skipped with a message otherwise.

@@ -1,4 +1,4 @@
-// Defect 8 of issue 16: short keys are neither shown nor guessable from the file. The banner hides
+// Key hygiene (README, on how keys are stored and shown): short keys are neither shown nor guessable from the file. The banner hides
 // short keys entirely, stored identities are salted per database, and a database made by the
 // previous schema (plain SHA-256 identities) is moved to the salted form without losing a task.
 import { Database } from 'bun:sqlite';

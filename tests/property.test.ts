@@ -1,4 +1,4 @@
-// A property test of the scheduler and store (issue 16) through the in-process taskmock on the
+// A property test of the scheduler and store (docs/reliability.md, "Durability") through the in-process taskmock on the
 // manual clock: random sequences of creates, deletes, flushes, time advances and restarts (close
 // and rebuild on the same file with the same clock). After every step, against a small model of
 // what was acknowledged: FIFO, the running cap, queue time, pacing, ids that only grow, progress

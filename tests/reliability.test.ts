@@ -1,4 +1,4 @@
-// Regression tests from an adversarial run (issue 16), in-process or against a real listening server.
+// Regression tests from an adversarial run (each named in docs/reliability.md), in-process or against a real listening server.
 // Defect 1: a change queued for publication at one COMMIT could be flushed after the next turn had
 // opened its transaction; the stream then showed that turn's rows, and when its COMMIT failed,
 // subscribers held tasks that were never stored. Defect 6: a lone surrogate was answered as given

@@ -1,4 +1,4 @@
-// Graceful shutdown on the real process (issue 16, defect 4): SIGTERM under load used to reset
+// Graceful shutdown on the real process (docs/reliability.md, "Shutdown"): SIGTERM under load used to reset
 // requests in flight, some of them already committed, so a retrying client duplicated them. Now the
 // listener closes first, requests in flight are answered, sockets get 1001, and the process exits 0.
 import { afterAll, expect, test } from 'bun:test';

@@ -1,5 +1,5 @@
 // A key as the admin API shows it: everything but the key and its hashes.
-import type { KeyLimits, KeyRecord } from '../domain/keys.ts';
+import type { KeyLimits, KeyRecord } from '../domain/key-record.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

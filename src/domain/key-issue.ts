@@ -2,7 +2,7 @@
 // key's secret and identity.
 import { errors } from './errors.ts';
 import { sha256, saltedDigest } from './key-identity.ts';
-import type { KeyLimits } from './keys.ts';
+import type { KeyLimits } from './key-record.ts';
 
 export const KEY_NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 const LIMIT_FIELDS = ['maxWorkspaces', 'maxWorkspaceConnections', 'maxRunningWorkspaceTasks', 'maxWorkspaceTasks'] as const;

@@ -10,40 +10,9 @@
 import { errors } from './errors.ts';
 import { keyIdentity, sha256 } from './key-identity.ts';
 import type { Clock } from '../scheduler/clock.ts';
+import { createKeyIndex } from './key-index.ts';
 import { type FaultsCheck, issuedKeyIdentity, newSecret, parseIssueRequest, type IssueRequest } from './key-issue.ts';
-
-export interface KeyLimits {
-  maxWorkspaces: number;
-  maxWorkspaceConnections: number;
-  maxRunningWorkspaceTasks: number;
-  maxWorkspaceTasks: number;
-}
-
-export interface KeyRecord {
-  name: string;
-  kind: 'configured' | 'issued';
-  /** What the key's workspaces are stored under: stable across re-issues of one name. */
-  identity: string;
-  /** The digest a presented key must have (null once revoked). */
-  lookup: string | null;
-  label: string | null;
-  createdAt: number;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  faults: unknown;
-  limits: Partial<KeyLimits> | null;
-  lastSeenAt: number | null;
-  requests: number;
-  sockets: number;
-  tasksCreated: number;
-}
-
-export interface KeyStore {
-  salt: Uint8Array;
-  load(): KeyRecord[];
-  save(record: KeyRecord): void;
-  saveCounters(records: Iterable<KeyRecord>): void;
-}
+import { emptyRecord, type KeyLimits, type KeyRecord, type KeyStore } from './key-record.ts';
 
 export type KeyRing = ReturnType<typeof createKeyRing>;
 
@@ -62,26 +31,10 @@ export interface KeyRingOptions {
 export const configuredName = (identity: string) => `configured-${identity.slice(0, 8)}`;
 
 export function createKeyRing({ store, configured, serverLimits, clock, onDirty = () => {}, checkFaults }: KeyRingOptions) {
-  const byName = new Map<string, KeyRecord>();
-  const byLookup = new Map<string, KeyRecord>();
-  const limits = new Map<string, KeyLimits>();
-  const identityNames = new Map<string, string>();
+  const index = createKeyIndex(serverLimits);
+  const { byName, byLookup, drawNames, withFaults, identityNames, remember } = index;
   const dirty = new Set<KeyRecord>();
-  /** Per identity, a name for seeded draws that does not change with the database's salt. */
-  const drawNames = new Map<string, string>();
   const ended = new Set<(identity: string) => void>();
-  /** Identities of keys issued with faults: while there is none, no request looks a key's profile up. */
-  const withFaults = new Set<string>();
-
-  function remember(record: KeyRecord): void {
-    if (record.kind === 'issued') drawNames.set(record.identity, `issued:${record.name}`);
-    byName.set(record.name, record);
-    identityNames.set(record.identity, record.name);
-    limits.set(record.identity, { ...serverLimits, ...record.limits });
-    if (record.faults === null) withFaults.delete(record.identity);
-    else withFaults.add(record.identity);
-    if (record.lookup !== null && record.revokedAt === null) byLookup.set(record.lookup, record);
-  }
 
   const stored = store.load();
   for (const record of stored) if (record.kind === 'issued') remember(record);
@@ -120,9 +73,9 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
     },
 
     /** Whether the key of `identity` may still be used (revoked and expired keys may not). */
-    isLive: (identity: string): boolean => live(byName.get(identityNames.get(identity) ?? ''), clock.now()),
+    isLive: (identity: string): boolean => live(index.ofIdentity(identity), clock.now()),
 
-    limitsFor: (identity: string): KeyLimits => limits.get(identity) ?? serverLimits,
+    limitsFor: index.limitsFor,
 
     /**
      * A seeded draw's name (`<identity>/<workspace>/<task>`) with the identity replaced by one that
@@ -140,7 +93,7 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
     nameOf: (identity: string): string | undefined => identityNames.get(identity),
 
     /** What the key of `identity` was issued with as its faults (a preset name, a profile), or null. */
-    faultsOf: (identity: string): unknown => byName.get(identityNames.get(identity) ?? '')?.faults ?? null,
+    faultsOf: (identity: string): unknown => index.ofIdentity(identity)?.faults ?? null,
 
     /** Whether any key was issued with faults (one Set size read on the hot path). */
     anyFaults: (): boolean => withFaults.size > 0,
@@ -212,7 +165,7 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
     /** Counts a socket opened or a task created by the key of `identity`. */
     count(identity: string, what: 'sockets' | 'tasksCreated'): void {
-      const record = byName.get(identityNames.get(identity) ?? '');
+      const record = index.ofIdentity(identity);
       if (!record) return;
       record[what]++;
       markDirty(record);
@@ -231,23 +184,4 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
     dirty.add(record);
     onDirty();
   }
-}
-
-function emptyRecord(name: string, kind: KeyRecord['kind'], identity: string, now: number): KeyRecord {
-  return {
-    name,
-    kind,
-    identity,
-    lookup: null,
-    label: null,
-    createdAt: now,
-    expiresAt: null,
-    revokedAt: null,
-    faults: null,
-    limits: null,
-    lastSeenAt: null,
-    requests: 0,
-    sockets: 0,
-    tasksCreated: 0,
-  };
 }

@@ -1,7 +1,7 @@
 // Persistence of the key ring (domain/keys.ts): the database's salt and one row per key, configured
 // or issued. Writes join the turn's group commit; counters are written just before each COMMIT.
 import type { Database } from 'bun:sqlite';
-import type { KeyLimits, KeyRecord, KeyStore } from '../domain/keys.ts';
+import type { KeyLimits, KeyRecord, KeyStore } from '../domain/key-record.ts';
 import type { CommitBatch } from './commit-batch.ts';
 
 interface KeyRow {
