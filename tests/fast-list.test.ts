@@ -51,6 +51,22 @@ describe("GET /tasks from the listening server equals Elysia's own route", () =>
   });
 });
 
+test('every read of the same list gets the whole body, and a change replaces it', async () => {
+  const read = async () => (await fetch(`${server.url}/tasks?api_key=k2&workspace_id=again`)).text();
+  const create = () =>
+    fetch(`${server.url}/tasks?api_key=k2&workspace_id=again`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'again', type: 'gx.heavy' }),
+    });
+  await create();
+  const [first, second, third] = [await read(), await read(), await read()];
+  expect(JSON.parse(first).tasks).toHaveLength(1);
+  expect([second, third]).toEqual([first, first]);
+  await create();
+  expect(JSON.parse(await read()).tasks).toHaveLength(2);
+});
+
 describe('which requests skip Elysia', () => {
   const taskmock = testTaskmock(['--api-keys', 'k1']);
   const passedOn: string[] = [];

@@ -10,13 +10,28 @@ export function sha256(value: string): Buffer {
   return Buffer.from(Bun.SHA256.hash(value) as Uint8Array);
 }
 
+/**
+ * An HMAC already keyed with each salt: every identified request copies it rather than keying a
+ * new one (0.95 → 0.7 µs a key, in-process).
+ */
+const keyedHashers = new WeakMap<Uint8Array, Bun.CryptoHasher>();
+
+function keyedWith(salt: Uint8Array): Bun.CryptoHasher {
+  let keyed = keyedHashers.get(salt);
+  if (keyed === undefined) {
+    keyed = new Bun.CryptoHasher('sha256', salt);
+    keyedHashers.set(salt, keyed);
+  }
+  return keyed.copy();
+}
+
 /** The salted identity of the plain SHA-256 `digest` (what the migration applies to old rows). */
 export function saltedDigest(salt: Uint8Array, digest: Uint8Array): string {
-  return new Bun.CryptoHasher('sha256', salt).update(digest).digest('hex');
+  return keyedWith(salt).update(digest).digest('hex');
 }
 
 export function keyIdentity(salt: Uint8Array, key: string): string {
-  return saltedDigest(salt, sha256(key));
+  return saltedDigest(salt, Bun.SHA256.hash(key) as Uint8Array);
 }
 
 /** Constant-time equality of two secrets of any length (their digests are compared). */

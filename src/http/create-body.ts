@@ -35,15 +35,19 @@ function decodeObject(bytes: ArrayBuffer): Record<string, unknown> | null {
   }
 }
 
-/** Elysia `parse` hook of POST /tasks: a checked NewTask, or a RejectedBody. */
-export async function parseCreateBody({ request }: { request: Request }): Promise<NewTask | RejectedBody> {
+/** What the headers alone refuse (too long, not JSON), before the body is read. */
+export function headerRefusal(request: Request): RejectedBody | undefined {
   // Checked here, not in a global hook, so reads pay nothing for it; chunked bodies have no length.
   if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
     return new RejectedBody(errors.bodyTooLarge(MAX_BODY_BYTES));
   }
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) return new RejectedBody(errors.invalidBody());
-  const bytes = await request.arrayBuffer();
+  return undefined;
+}
+
+/** The body's bytes as a checked NewTask, or a RejectedBody. */
+export function readCreateBody(bytes: ArrayBuffer): NewTask | RejectedBody {
   if (bytes.byteLength > MAX_BODY_BYTES) return new RejectedBody(errors.bodyTooLarge(MAX_BODY_BYTES));
   const object = decodeObject(bytes);
   if (!object) return new RejectedBody(errors.invalidBody());
@@ -53,4 +57,9 @@ export async function parseCreateBody({ request }: { request: Request }): Promis
     if (error instanceof ApiError) return new RejectedBody(error);
     throw error;
   }
+}
+
+/** Elysia `parse` hook of POST /tasks: a checked NewTask, or a RejectedBody. */
+export async function parseCreateBody({ request }: { request: Request }): Promise<NewTask | RejectedBody> {
+  return headerRefusal(request) ?? readCreateBody(await request.arrayBuffer());
 }
