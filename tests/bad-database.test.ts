@@ -54,7 +54,11 @@ const SHAPES: [string, () => string, RegExp][] = [
     },
     /no such table: workspaces|missing table/,
   ],
-  ['a missing column', () => spoiledDatabase((db) => db.run('ALTER TABLE tasks DROP COLUMN ends_at')), /tasks\.ends_at/],
+  [
+    'a missing column',
+    () => spoiledDatabase((db) => db.run('ALTER TABLE tasks DROP COLUMN completed_at')),
+    /tasks\.completed_at/,
+  ],
   ['a missing table', () => spoiledDatabase((db) => db.run('DROP TABLE tasks')), /table tasks/],
   ['a negative user_version', () => spoiledDatabase((db) => db.run('PRAGMA user_version = -1')), /schema version -1/],
   ['a future user_version', () => spoiledDatabase((db) => db.run('PRAGMA user_version = 99')), /schema version 99 is newer/],

@@ -50,7 +50,7 @@ test('a damaged workspace is dropped from the schedule; /health degrades, others
 
   const checked = await runMain(['check', '--db', path]);
   expect(checked.exitCode).toBe(1);
-  expect(checked.stdout).toContain('missing from index tasks_unfinished');
+  expect(checked.stdout).toContain('CHECK constraint failed in tasks');
 
   const second = await spawnServer(flags);
   await eventually(async () => (await (await fetch(`${second.url}/health`)).json()).status === 'degraded', 'a degraded /health');

@@ -3,6 +3,7 @@
 import type { TaskChange } from '../domain/changes.ts';
 import type { Task, TaskStatus, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
+import type { QueueHeads } from './queue-heads.ts';
 import { type prepareStatements, toTask } from './statements.ts';
 import type { createTaskCounts } from './task-counts.ts';
 import type { createWorkspaceIds } from './workspace-ids.ts';
@@ -35,9 +36,10 @@ interface Parts {
   ids: ReturnType<typeof createWorkspaceIds>;
   counts: ReturnType<typeof createTaskCounts>;
   batch: CommitBatch;
+  queueHeads: QueueHeads;
 }
 
-export function createControlWrites({ statements, recordChangeIn, ids, counts, batch }: Parts) {
+export function createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads }: Parts) {
   return {
     clockOf(ref: WorkspaceRef): ClockState {
       const row = statements.clockOf.get(ref.keyHash, ref.workspaceId);
@@ -62,6 +64,7 @@ export function createControlWrites({ statements, recordChangeIn, ids, counts, b
         const rows = statements.deleteAllTasks.all(ws);
         // The row stays, and with it the version: it only grows, even across a reset (SPEC §12).
         statements.restartIds.run(ws);
+        queueHeads.forget(ws);
         recordChangeIn(
           ws,
           ref,

@@ -57,22 +57,23 @@ export const SQL = {
   workspaceIdsWithTasks: `SELECT workspace_id FROM workspaces w
        WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
+  // Startup: workspaces with a running task (from the index) or a queued one (a scan of each).
   unfinishedWorkspaces: `SELECT key_hash, workspace_id FROM workspaces w
-       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_unfinished WHERE t.ws = w.ws AND t.status NOT IN ('completed', 'failed'))`,
-  // runningSummary and firstQueued ask the partial index of unfinished tasks, or SQLite scans the
-  // whole workspace (it prefers the (ws, id) index without statistics). `status NOT IN
-  // ('completed', 'failed')` repeats the index's condition: the planner does not infer it from
-  // `status = 'running'`.
-  runningSummary: `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'running' AND status NOT IN ('completed', 'failed')`,
-  firstQueued: `SELECT id, type, created_at FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'queued' AND status NOT IN ('completed', 'failed') ORDER BY id LIMIT 1`,
+       WHERE EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_running WHERE t.ws = w.ws AND t.status = 'running')
+          OR EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws AND t.status = 'queued')`,
+  // Running tasks come from their partial index, which the condition `status = 'running'` names.
+  runningSummary: `SELECT count(*) AS running, min(ends_at) AS next_end_at FROM tasks INDEXED BY tasks_running
+       WHERE ws = ?1 AND status = 'running'`,
+  // The first queued task after ?2, below which the workspace is known to hold none (queue-heads.ts).
+  firstQueued: `SELECT id, type, created_at FROM tasks INDEXED BY tasks_by_workspace
+       WHERE ws = ?1 AND id > ?2 AND status = 'queued' ORDER BY id LIMIT 1`,
+  lastTaskId: 'SELECT max(id) AS last FROM tasks WHERE ws = ?1',
   lastStartedAt: 'SELECT max(started_at) AS last FROM tasks WHERE ws = ?1',
-  completeDue: `UPDATE tasks SET status = 'completed', completed_at = ends_at
+  completeDue: `UPDATE tasks INDEXED BY tasks_running SET status = 'completed', completed_at = ends_at
        WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 RETURNING ${TASK_COLUMNS}`,
   /** Running tasks due by ?2, for a workspace where some of them may fail (§11). */
-  dueRunning: `SELECT id FROM tasks INDEXED BY tasks_unfinished
-       WHERE ws = ?1 AND status = 'running' AND status NOT IN ('completed', 'failed') AND ends_at <= ?2 ORDER BY id`,
+  dueRunning: `SELECT id FROM tasks INDEXED BY tasks_running
+       WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 ORDER BY id`,
   failTask: `UPDATE tasks SET status = 'failed', completed_at = ends_at, failure = ?3
        WHERE ws = ?1 AND id = ?2 AND status = 'running' RETURNING ${TASK_COLUMNS}`,
   startTask: `UPDATE tasks SET status = 'running', started_at = ?3, ends_at = ?4
@@ -110,7 +111,8 @@ export function prepareStatements(db: Database) {
     hasTasks: db.query<{ one: number }, [number]>(SQL.hasTasks),
     unfinishedWorkspaces: db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
     runningSummary: db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),
-    firstQueued: db.query<{ id: number; type: TaskType; created_at: number }, [number]>(SQL.firstQueued),
+    firstQueued: db.query<{ id: number; type: TaskType; created_at: number }, [number, number]>(SQL.firstQueued),
+    lastTaskId: db.query<{ last: number | null }, [number]>(SQL.lastTaskId),
     lastStartedAt: db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
     completeDue: db.query<TaskRow, [number, number]>(SQL.completeDue),
     startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),

@@ -18,6 +18,7 @@ import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/ch
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { createControlWrites } from './control-writes.ts';
+import { createQueueHeads } from './queue-heads.ts';
 import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
 import { createTransitions } from './transitions.ts';
@@ -57,9 +58,11 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     const ws = ids.find(ref);
     return ws === undefined ? 0 : statements.countTasks.get(ws)!.n;
   });
+  const queueHeads = createQueueHeads();
   batch.onRollback(() => {
     counts.clear();
     ids.clear();
+    queueHeads.clear();
   });
 
   // No savepoint of its own (it cost a tenth of a create): should the insert ever fail, the id it
@@ -149,9 +152,9 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     unfinishedWorkspaces: (): WorkspaceRef[] =>
       statements.unfinishedWorkspaces.all().map((row) => ({ keyHash: row.key_hash, workspaceId: row.workspace_id })),
 
-    ...createTransitions({ statements, recordChangeIn, ids, batch }),
+    ...createTransitions({ statements, recordChangeIn, ids, batch, queueHeads }),
 
-    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch }),
+    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads }),
 
     /** Sets the one witness of every change (the journal). */
     witnessChanges(listener: ChangeWitness): void {

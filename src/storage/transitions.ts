@@ -4,6 +4,7 @@
 import type { TaskChange } from '../domain/changes.ts';
 import type { TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
+import type { QueueHeads } from './queue-heads.ts';
 import { type prepareStatements, type TaskRow, toTask } from './statements.ts';
 import type { createWorkspaceIds } from './workspace-ids.ts';
 
@@ -29,12 +30,21 @@ interface Parts {
   recordChangeIn: (ws: number, ref: WorkspaceRef, changes: TaskChange[]) => number;
   ids: ReturnType<typeof createWorkspaceIds>;
   batch: CommitBatch;
+  queueHeads: QueueHeads;
 }
 
-export function createTransitions({ statements, recordChangeIn, ids, batch }: Parts) {
+export function createTransitions({ statements, recordChangeIn, ids, batch, queueHeads }: Parts) {
+  /** The workspace's first queued task; what it learns lets the next search skip what is done. */
+  const firstQueued = (ws: number) => {
+    const queued = statements.firstQueued.get(ws, queueHeads.after(ws));
+    const settled = queued ? queued.id - 1 : statements.lastTaskId.get(ws)!.last;
+    if (settled !== null) queueHeads.settled(ws, settled);
+    return queued;
+  };
+
   const progressOf = (ws: number): WorkspaceProgress => {
     const summary = statements.runningSummary.get(ws)!;
-    const queued = statements.firstQueued.get(ws);
+    const queued = firstQueued(ws);
     return {
       running: summary.running,
       nextEndAt: summary.next_end_at,
