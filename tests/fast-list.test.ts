@@ -2,6 +2,7 @@
 // route. Both must give the same answer to every request; only plain ones may skip Elysia.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createFastList } from '../src/http/fast-list.ts';
+import { plainQuery } from '../src/http/fast-plain.ts';
 import { startTaskmock, type RunningTaskmock } from '../src/server.ts';
 import { buildRequest, silentLogger, testConfig, testTaskmock } from './helpers.ts';
 
@@ -65,6 +66,28 @@ test('every read of the same list gets the whole body, and a change replaces it'
   expect([second, third]).toEqual([first, first]);
   await create();
   expect(JSON.parse(await read()).tasks).toHaveLength(2);
+});
+
+test('a plain query is read as URLSearchParams would, and anything else is left to Elysia', () => {
+  const cases: [string, Record<string, string> | undefined][] = [
+    ['/tasks', {}],
+    ['/tasks?api_key=k1', { api_key: 'k1' }],
+    ['/tasks?api_key=k1&workspace_id=w', { api_key: 'k1', workspace_id: 'w' }],
+    ['/tasks?workspace_id=&api_key=k1', { workspace_id: '', api_key: 'k1' }],
+    ['/tasks?api_key', { api_key: '' }],
+    ['/tasks?api_key=a=b', { api_key: 'a=b' }],
+    ['/tasks?', undefined],
+    ['/tasks?api_key=k1&', undefined],
+    ['/tasks?api_key=k1&api_key=k2', undefined],
+    ['/tasks?api_key=k%31', undefined],
+    ['/tasks?api_key=k+1', undefined],
+    ['/tasks?index=1', undefined],
+  ];
+  for (const [path, expected] of cases) {
+    const url = `http://localhost${path}`;
+    expect([path, plainQuery(url)]).toEqual([path, expected]);
+    if (expected) expect(Object.fromEntries(new URL(url).searchParams)).toEqual(expected);
+  }
 });
 
 describe('which requests skip Elysia', () => {

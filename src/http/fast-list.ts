@@ -5,7 +5,7 @@
 // an unknown key, configured CORS origins, a fault in force) goes to Elysia's own route, which stays
 // the definition of the endpoint: it is documented, and tests compare both answers byte for byte.
 import type { Server } from 'bun';
-import { JSON_CONTENT_TYPE } from '../domain/model.ts';
+import { JSON_CONTENT_TYPE, type WorkspaceRef } from '../domain/model.ts';
 import type { TaskService } from '../domain/tasks.ts';
 import type { ListedSnapshot } from '../storage/snapshots.ts';
 import { OPEN_CORS } from './cors-headers.ts';
@@ -54,10 +54,16 @@ export function createFastList(options: FastListOptions) {
       // in the contract's JSON, where Bun's router would answer it in plain text.
       return fallback(request);
     }
-    const answered = (value: ListedSnapshot) => {
-      const response = answer(request, value);
-      return plain.observed ? plain.answered(request, ref, response, began) : response;
-    };
-    return listed instanceof Promise ? listed.then(answered, () => fallback(request)) : answered(listed);
+    if (listed instanceof Promise)
+      return listed.then(
+        (value) => observed(request, ref, value, began),
+        () => fallback(request),
+      );
+    return observed(request, ref, listed, began);
   };
+
+  function observed(request: Request, ref: WorkspaceRef, listed: ListedSnapshot, began: number): Response {
+    const response = answer(request, listed);
+    return plain.observed ? plain.answered(request, ref, response, began) : response;
+  }
 }
