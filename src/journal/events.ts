@@ -71,7 +71,8 @@ type Draft<E> = E extends JournalEvent ? Omit<E, 'id' | 'at'> & { at?: number } 
 /** An event before the writer gave it an id (and, unless it says otherwise, the time now). */
 export type NewEvent = Draft<JournalEvent>;
 
-/** One NDJSON line: the event with its time as ISO 8601 next to the milliseconds. */
+/** One NDJSON line: id and time first (ISO 8601 next to the milliseconds), then the event's fields. */
 export function eventLine(event: JournalEvent): string {
-  return `${JSON.stringify({ ...event, time: new Date(event.at).toISOString() })}\n`;
+  const { id, at, ...fields } = event;
+  return `${JSON.stringify({ id, at, time: new Date(at).toISOString(), ...fields })}\n`;
 }

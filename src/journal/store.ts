@@ -1,9 +1,13 @@
-// The journal's table: one row per event, per key name, in id order. Written only inside a group
-// commit (writer.ts), read by the admin routes.
+// The journal's table: per key name, the events in chunks of a commit's worth, in id order. Written
+// only inside a group commit (writer.ts), read by the admin routes.
+//
+// A row per event cost a journaled read as much as a fifth of its CPU (an indexed insert, and at the
+// cap an indexed delete, per request: docs/performance.md). A row per key per commit, holding that
+// commit's events as one JSON array, costs each event its share of one insert.
 import type { Database } from 'bun:sqlite';
 import type { JournalEvent } from './events.ts';
 
-/** Schema step 4 (database.ts): the events and, per key, how many were dropped to stay bounded. */
+/** Schema step 8 (database.ts): the first journal, a row per event; step 10 turns it into chunks. */
 export const JOURNAL_SCHEMA = `CREATE TABLE journal (
      id INTEGER PRIMARY KEY,
      key_name TEXT NOT NULL,
@@ -15,70 +19,88 @@ export const JOURNAL_SCHEMA = `CREATE TABLE journal (
    CREATE INDEX journal_by_key ON journal (key_name, id);
    CREATE TABLE journal_dropped (key_name TEXT PRIMARY KEY, dropped INTEGER NOT NULL) WITHOUT ROWID;`;
 
-export interface StoredEvent {
-  keyName: string;
-  event: JournalEvent;
+/** At most this many events in one row: trimming the oldest chunk at the cap rewrites no more. */
+const EVENTS_PER_CHUNK = 1_000;
+
+/** Schema step 10: chunks of events (`id` is the chunk's last event id, `data` a JSON array). */
+export function chunkJournal(db: Database): void {
+  db.run(`CREATE TABLE journal_chunks (
+     id INTEGER PRIMARY KEY,
+     key_name TEXT NOT NULL,
+     events INTEGER NOT NULL,
+     data TEXT NOT NULL
+   )`);
+  db.run('CREATE INDEX journal_chunks_by_key ON journal_chunks (key_name, id)');
+  const rows = db.query<OldRow, []>('SELECT id, key_name, at, kind, workspace_id, data FROM journal ORDER BY id').all();
+  const byKey = new Map<string, JournalEvent[]>();
+  for (const row of rows) {
+    const events = byKey.get(row.key_name) ?? [];
+    events.push({ id: row.id, at: row.at, kind: row.kind, workspace: row.workspace_id, ...JSON.parse(row.data) } as JournalEvent);
+    byKey.set(row.key_name, events);
+  }
+  const store = createJournalStore(db);
+  for (const [keyName, events] of byKey) store.insert(keyName, events);
+  db.run('DROP TABLE journal');
 }
 
-interface Row {
+interface OldRow {
   id: number;
+  key_name: string;
   at: number;
   kind: string;
   workspace_id: string | null;
   data: string;
 }
 
-/** Rows per INSERT statement: one statement for a whole commit's worth of events, in chunks. */
-const ROWS_PER_INSERT = 64;
-
 export function createJournalStore(db: Database) {
-  const inserts = new Map<number, ReturnType<Database['query']>>();
-  const insertFor = (rows: number) => {
-    let statement = inserts.get(rows);
-    if (!statement) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
-      statement = db.query(`INSERT INTO journal (id, key_name, at, kind, workspace_id, data) VALUES ${values}`);
-      inserts.set(rows, statement);
-    }
-    return statement;
-  };
-  const prune = db.query(`DELETE FROM journal WHERE key_name = ?1 AND id IN
-     (SELECT id FROM journal WHERE key_name = ?1 ORDER BY id LIMIT ?2)`);
+  const insertChunk = db.query('INSERT INTO journal_chunks (id, key_name, events, data) VALUES (?1, ?2, ?3, ?4)');
+  const oldestChunks = db.query<{ id: number; events: number }, [string]>(
+    'SELECT id, events FROM journal_chunks WHERE key_name = ?1 ORDER BY id',
+  );
+  const chunkData = db.query<{ data: string }, [number]>('SELECT data FROM journal_chunks WHERE id = ?1');
+  const deleteUpTo = db.query('DELETE FROM journal_chunks WHERE key_name = ?1 AND id <= ?2');
+  const rewriteChunk = db.query('UPDATE journal_chunks SET events = ?2, data = ?3 WHERE id = ?1');
   const addDropped = db.query(`INSERT INTO journal_dropped (key_name, dropped) VALUES (?1, ?2)
      ON CONFLICT (key_name) DO UPDATE SET dropped = dropped + ?2`);
-  const byKey = db.query<Row, [string]>('SELECT id, at, kind, workspace_id, data FROM journal WHERE key_name = ?1 ORDER BY id');
+  const byKey = db.query<{ data: string }, [string]>('SELECT data FROM journal_chunks WHERE key_name = ?1 ORDER BY id');
 
   return {
-    insert(events: readonly StoredEvent[]): void {
-      for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-        const chunk = events.slice(start, start + ROWS_PER_INSERT);
-        const values: (string | number | null)[] = [];
-        for (const { keyName, event } of chunk) {
-          const { id, at, kind, workspace, ...data } = event;
-          values.push(id, keyName, at, kind, workspace, JSON.stringify(data));
-        }
-        insertFor(chunk.length).run(...values);
+    /** Appends `events` (one key's, oldest first, ids increasing) as one chunk or a few. */
+    insert(keyName: string, events: readonly JournalEvent[]): void {
+      for (let start = 0; start < events.length; start += EVENTS_PER_CHUNK) {
+        const chunk = events.slice(start, start + EVENTS_PER_CHUNK);
+        insertChunk.run(chunk.at(-1)!.id, keyName, chunk.length, JSON.stringify(chunk));
       }
     },
 
     /** Drops the `count` oldest events of a key, remembering how many went. */
     dropOldest(keyName: string, count: number): void {
-      prune.run(keyName, count);
+      let left = count;
+      let lastWhole: number | undefined;
+      let partial: { id: number; events: number } | undefined;
+      for (const chunk of oldestChunks.iterate(keyName)) {
+        if (left === 0) break;
+        if (chunk.events > left) {
+          partial = chunk;
+          break;
+        }
+        left -= chunk.events;
+        lastWhole = chunk.id;
+      }
+      if (lastWhole !== undefined) deleteUpTo.run(keyName, lastWhole);
+      if (partial && left > 0) {
+        const kept = (JSON.parse(chunkData.get(partial.id)!.data) as JournalEvent[]).slice(left);
+        rewriteChunk.run(partial.id, kept.length, JSON.stringify(kept));
+      }
       addDropped.run(keyName, count);
     },
 
-    read: (keyName: string): JournalEvent[] =>
-      byKey
-        .all(keyName)
-        .map(
-          (row) =>
-            ({ id: row.id, at: row.at, kind: row.kind, workspace: row.workspace_id, ...JSON.parse(row.data) }) as JournalEvent,
-        ),
+    read: (keyName: string): JournalEvent[] => byKey.all(keyName).flatMap((row) => JSON.parse(row.data) as JournalEvent[]),
 
     countsByKey: (): Map<string, number> =>
       new Map(
         db
-          .query<{ key_name: string; n: number }, []>('SELECT key_name, count(*) AS n FROM journal GROUP BY key_name')
+          .query<{ key_name: string; n: number }, []>('SELECT key_name, sum(events) AS n FROM journal_chunks GROUP BY key_name')
           .all()
           .map((row) => [row.key_name, row.n]),
       ),
@@ -91,6 +113,6 @@ export function createJournalStore(db: Database) {
           .map((row) => [row.key_name, row.dropped]),
       ),
 
-    lastId: (): number => db.query<{ id: number | null }, []>('SELECT max(id) AS id FROM journal').get()?.id ?? 0,
+    lastId: (): number => db.query<{ id: number | null }, []>('SELECT max(id) AS id FROM journal_chunks').get()?.id ?? 0,
   };
 }

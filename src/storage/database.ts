@@ -2,7 +2,7 @@
 // taskmock on the same file fails at start, and a schema versioned with PRAGMA user_version.
 import { Database, SQLiteError } from 'bun:sqlite';
 import { saltKeyIdentities } from './key-migration.ts';
-import { JOURNAL_SCHEMA } from '../journal/store.ts';
+import { chunkJournal, JOURNAL_SCHEMA } from '../journal/store.ts';
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
@@ -124,6 +124,8 @@ const MIGRATIONS: readonly Migration[] = [
   // workspace written, a third of a create's storage cost spread over 1,000 workspaces.
   `DROP INDEX tasks_unfinished;
    CREATE INDEX tasks_running ON tasks (ws, ends_at) WHERE status = 'running';`,
+  // 10: the journal in chunks, a row per key per commit instead of a row per event (store.ts).
+  chunkJournal,
 ];
 
 export function openDatabase(path: string): Database {
