@@ -23,7 +23,7 @@ import { seededRandom, unseededRandom, type RandomSource } from './domain/random
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createWorkspaceClocks } from './scheduler/workspace-clocks.ts';
 import { createSnapshots } from './storage/snapshots.ts';
-import { createCommitBatch } from './storage/commit-batch.ts';
+import { createCommitBatch, LATE_WAKE_MS } from './storage/commit-batch.ts';
 import { createDatabaseHealth } from './storage/database-health.ts';
 import { missingDatabaseFiles, removeFiles } from './storage/new-files.ts';
 import { createStore } from './storage/store.ts';
@@ -69,7 +69,14 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     onDirty: batch.wakeLate,
     checkFaults: checkKeyFaults,
   });
-  batch.beforeEveryCommit(() => keyTable.saveCounters(keyRing.takeDirty()));
+  // Key counters (last seen, requests) go with a commit at most every LATE_WAKE_MS: creates spread
+  // over 250 keys otherwise rewrote a dozen key rows in every commit (docs/performance.md).
+  let countersSavedAt = Number.NEGATIVE_INFINITY;
+  batch.beforeEveryCommit(() => {
+    if (performance.now() - countersSavedAt < LATE_WAKE_MS) return void (keyRing.hasDirty() && batch.wakeLate());
+    countersSavedAt = performance.now();
+    keyTable.saveCounters(keyRing.takeDirty());
+  });
   const random: typeof source = (draw) => source(keyRing.stableDrawName(draw));
   const limitsFor = keyRing.limitsFor;
   const workspaces = createWorkspaces({ store, maxWorkspacesFor: (keyHash) => limitsFor(keyHash).maxWorkspaces });
@@ -213,6 +220,8 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     close(): void {
       scheduler.stop();
       expiries.stop();
+      // The last commit writes the counters whenever they were last written.
+      countersSavedAt = Number.NEGATIVE_INFINITY;
       batch.close();
       db.close();
     },

@@ -1,6 +1,10 @@
 // Guards for the hot paths `bun run bench` found: creates must not walk every row of the workspace
 // (POST /tasks fell to ~500/s at 20,000 tasks), and the cached GET body must stay correct.
+import { Database } from 'bun:sqlite';
 import { describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { keyIdentity } from '../src/domain/key-identity.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import type { WorkspaceRef } from '../src/domain/model.ts';
@@ -166,4 +170,24 @@ test('digests compare equal only when every byte matches', async () => {
   expect(sameBytes(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4]))).toBe(false);
   expect(sameBytes(new Uint8Array([9, 2, 3]), new Uint8Array([1, 2, 3]))).toBe(false);
   expect(sameBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).toBe(false);
+});
+
+test('key counters go with a commit at most every 250 ms, and every one of them with the last', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'counters-'));
+  const path = join(dir, 'counters.sqlite');
+  try {
+    const taskmock = testTaskmock(['--db', path]);
+    const stored = () => taskmock.db.query<{ n: number }, []>('SELECT sum(requests) AS n FROM api_keys').get()!.n;
+    const create = (name: string) => taskmock.request('POST', '/tasks?api_key=demo', { body: { name, type: 'gx.heavy' } });
+    // Five creates, each in a commit of its own, within a few ms: the first commit writes the
+    // counters, the next ones leave theirs for later (a very slow machine may write them twice).
+    for (let i = 0; i < 5; i++) expect((await create(`t${i}`)).status).toBe(200);
+    expect(stored()).toBeLessThan(3);
+    taskmock.close();
+    const reopened = new Database(path);
+    expect(reopened.query<{ n: number }, []>('SELECT sum(requests) AS n FROM api_keys').get()!.n).toBe(5);
+    reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -171,6 +171,9 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
       markDirty(record);
     },
 
+    /** Whether some record's counters changed since the last `takeDirty`. */
+    hasDirty: (): boolean => dirty.size > 0,
+
     /** Records whose counters changed since the last call (written just before a COMMIT). */
     takeDirty(): KeyRecord[] {
       const records = [...dirty];
