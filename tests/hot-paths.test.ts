@@ -191,3 +191,31 @@ test('key counters go with a commit at most every 250 ms, and every one of them 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ids and versions held in memory reach the row with their commit, and a rolled-back one is forgotten', () => {
+  const db = openDatabase(':memory:');
+  const batch = createCommitBatch(db, () => {});
+  const store = createStore(db, batch);
+  const row = () => db.query('SELECT last_task_id, version FROM workspaces').get();
+  try {
+    db.run('CREATE TABLE doomed_parent (id INTEGER PRIMARY KEY)');
+    db.run('CREATE TABLE doomed_child (parent INTEGER REFERENCES doomed_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    for (let i = 0; i < 3; i++) store.createTask(ref, `t${i}`, 'gx.tiny', 1000);
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 3, version: 3 });
+    // A commit that fails takes its create's id and version with it.
+    store.createTask(ref, 'doomed', 'gx.tiny', 1000);
+    batch.write(() => db.run('INSERT INTO doomed_child VALUES (42)'));
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 3, version: 3 });
+    expect(store.createTask(ref, 'kept', 'gx.tiny', 1000).id).toBe(4);
+    expect(store.version(ref)).toBe(4);
+    // A reset restarts the ids and keeps the version growing.
+    store.resetWorkspace(ref);
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 0, version: 5 });
+    expect(store.createTask(ref, 'after reset', 'gx.tiny', 1000).id).toBe(1);
+  } finally {
+    db.close();
+  }
+});

@@ -4,6 +4,7 @@ import type { TaskChange } from '../domain/changes.ts';
 import type { Task, TaskStatus, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import type { QueueHeads } from './queue-heads.ts';
+import type { WorkspaceCounters } from './workspace-counters.ts';
 import { type prepareStatements, toTask } from './statements.ts';
 import type { createTaskCounts } from './task-counts.ts';
 import type { createWorkspaceIds } from './workspace-ids.ts';
@@ -37,9 +38,13 @@ interface Parts {
   counts: ReturnType<typeof createTaskCounts>;
   batch: CommitBatch;
   queueHeads: QueueHeads;
+  counters: WorkspaceCounters;
+  /** The workspace's row id, its row made if need be. */
+  workspaceRow: (ref: WorkspaceRef) => number;
 }
 
-export function createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads }: Parts) {
+export function createControlWrites(parts: Parts) {
+  const { statements, recordChangeIn, ids, counts, batch, queueHeads, counters, workspaceRow } = parts;
   return {
     clockOf(ref: WorkspaceRef): ClockState {
       const row = statements.clockOf.get(ref.keyHash, ref.workspaceId);
@@ -63,7 +68,8 @@ export function createControlWrites({ statements, recordChangeIn, ids, counts, b
       const removed = batch.write(() => {
         const rows = statements.deleteAllTasks.all(ws);
         // The row stays, and with it the version: it only grows, even across a reset (SPEC §12).
-        statements.restartIds.run(ws);
+        statements.realClock.run(ws);
+        counters.restartIds(ws);
         queueHeads.forget(ws);
         recordChangeIn(
           ws,
@@ -79,8 +85,8 @@ export function createControlWrites({ statements, recordChangeIn, ids, counts, b
     /** Inserts the next task of the workspace; `rowFor` decides its fields once its id is known. */
     insertFixture(ref: WorkspaceRef, rowFor: (id: number) => FixtureRow): Task {
       const task = batch.write(() => {
-        const { ws, last_task_id: id } = statements.bumpTaskId.get(ref.keyHash, ref.workspaceId)!;
-        ids.remember(ref, ws);
+        const ws = workspaceRow(ref);
+        const id = counters.nextId(ws);
         const { name, type, status, createdAt, startedAt, endsAt, completedAt } = rowFor(id);
         statements.insertFixture.run(ws, id, name, type, status, createdAt, startedAt, endsAt, completedAt);
         const task = toTask({ id, name, type, status, created_at: createdAt, started_at: startedAt, completed_at: completedAt });

@@ -36,19 +36,11 @@ const TASK_COLUMNS = 'id, name, type, status, created_at, started_at, completed_
 
 /** The statements' text, exported so tests can ask SQLite how it plans the very same queries. */
 export const SQL = {
-  /** The workspace's row, made on its first task; its id counter moves on by one. */
-  bumpTaskId: `INSERT INTO workspaces (key_hash, workspace_id, last_task_id) VALUES (?1, ?2, 1)
-       ON CONFLICT (key_hash, workspace_id) DO UPDATE SET last_task_id = last_task_id + 1
-       RETURNING ws, last_task_id`,
+  /** The workspace's row, made on its first task (its counters are workspace-counters.ts's). */
+  ensureWorkspace: `INSERT INTO workspaces (key_hash, workspace_id) VALUES (?1, ?2)
+       ON CONFLICT (key_hash, workspace_id) DO UPDATE SET key_hash = excluded.key_hash
+       RETURNING ws`,
   findWorkspace: 'SELECT ws FROM workspaces WHERE key_hash = ?1 AND workspace_id = ?2',
-  // A create's two workspace updates in one statement: the next id and the version it takes.
-  // Keyed by the integer `ws` once that is known; the upsert (by key and workspace id, first
-  // trying an insert) is only for the first task a workspace ever holds.
-  nextTaskIn:
-    'UPDATE workspaces SET last_task_id = last_task_id + 1, version = version + 1 WHERE ws = ?1 RETURNING last_task_id, version',
-  firstTaskIn: `INSERT INTO workspaces (key_hash, workspace_id, last_task_id, version) VALUES (?1, ?2, 1, 1)
-       ON CONFLICT (key_hash, workspace_id) DO UPDATE SET last_task_id = last_task_id + 1, version = version + 1
-       RETURNING ws, last_task_id, version`,
   insertTask: `INSERT INTO tasks (ws, id, name, type, status, created_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5)`,
   listTasks: `SELECT ${TASK_COLUMNS} FROM tasks WHERE ws = ?1 ORDER BY id`,
   countTasks: 'SELECT count(*) AS n FROM tasks WHERE ws = ?1',
@@ -78,10 +70,6 @@ export const SQL = {
        WHERE ws = ?1 AND id = ?2 AND status = 'running' RETURNING ${TASK_COLUMNS}`,
   startTask: `UPDATE tasks SET status = 'running', started_at = ?3, ends_at = ?4
        WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING ${TASK_COLUMNS}`,
-  // The workspace's version (SPEC §12): one more for every committed change, never lowered. A
-  // change always concerns a workspace that has its row (its first task made it).
-  bumpVersion: 'UPDATE workspaces SET version = version + 1 WHERE ws = ?1 RETURNING version',
-  readVersion: 'SELECT version FROM workspaces WHERE ws = ?1',
   // Test control (SPEC §10): a workspace's clock, a reset, fixtures in any status.
   clockOf: 'SELECT clock_offset_ms, clock_paused_at, time_scale FROM workspaces WHERE key_hash = ?1 AND workspace_id = ?2',
   setClock: `INSERT INTO workspaces (key_hash, workspace_id, clock_offset_ms, clock_paused_at, time_scale) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -89,8 +77,8 @@ export const SQL = {
          clock_offset_ms = excluded.clock_offset_ms, clock_paused_at = excluded.clock_paused_at, time_scale = excluded.time_scale
        RETURNING ws`,
   deleteAllTasks: 'DELETE FROM tasks WHERE ws = ?1 RETURNING id',
-  restartIds: `UPDATE workspaces SET last_task_id = 0, clock_offset_ms = 0, clock_paused_at = NULL, time_scale = NULL
-       WHERE ws = ?1`,
+  // A reset puts the clock back on real time (its ids restart in workspace-counters.ts).
+  realClock: 'UPDATE workspaces SET clock_offset_ms = 0, clock_paused_at = NULL, time_scale = NULL WHERE ws = ?1',
   insertFixture: `INSERT INTO tasks (ws, id, name, type, status, created_at, started_at, ends_at, completed_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
   workspaceIdsOfKey: 'SELECT workspace_id FROM workspaces WHERE key_hash = ?1 ORDER BY workspace_id',
@@ -98,10 +86,8 @@ export const SQL = {
 
 export function prepareStatements(db: Database) {
   return {
-    bumpTaskId: db.query<{ ws: number; last_task_id: number }, [string, string]>(SQL.bumpTaskId),
+    ensureWorkspace: db.query<{ ws: number }, [string, string]>(SQL.ensureWorkspace),
     findWorkspace: db.query<{ ws: number }, [string, string]>(SQL.findWorkspace),
-    nextTaskIn: db.query<{ last_task_id: number; version: number }, [number]>(SQL.nextTaskIn),
-    firstTaskIn: db.query<{ ws: number; last_task_id: number; version: number }, [string, string]>(SQL.firstTaskIn),
     insertTask: db.query(SQL.insertTask),
     listTasks: db.query<TaskRow, [number]>(SQL.listTasks),
     countTasks: db.query<{ n: number }, [number]>(SQL.countTasks),
@@ -118,14 +104,12 @@ export function prepareStatements(db: Database) {
     startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
     dueRunning: db.query<{ id: number }, [number, number]>(SQL.dueRunning),
     failTask: db.query<TaskRow, [number, number, string]>(SQL.failTask),
-    bumpVersion: db.query<{ version: number }, [number]>(SQL.bumpVersion),
-    readVersion: db.query<{ version: number }, [number]>(SQL.readVersion),
     clockOf: db.query<{ clock_offset_ms: number; clock_paused_at: number | null; time_scale: number | null }, [string, string]>(
       SQL.clockOf,
     ),
     setClock: db.query<{ ws: number }, [string, string, number, number | null, number | null]>(SQL.setClock),
     deleteAllTasks: db.query<{ id: number }, [number]>(SQL.deleteAllTasks),
-    restartIds: db.query(SQL.restartIds),
+    realClock: db.query(SQL.realClock),
     insertFixture: db.query(SQL.insertFixture),
     workspaceIdsOfKey: db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsOfKey),
   };

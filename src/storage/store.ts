@@ -8,9 +8,9 @@
 // what it changed. That bumps the workspace's version in the same transaction (so a rolled-back
 // change never took a version, and a committed one always did) and announces the change, with
 // that version, after the COMMIT. Versions are never lowered and never reused, not by a flush, a
-// reset or a restart: nothing but `bumpVersion` (and a create's `nextTaskIn`/`firstTaskIn`, which
-// bump it with the id) ever writes the column, and a workspaces row is never deleted (a reset
-// sets `last_task_id` back to 0 and keeps the row, and so the version). A new write (reset,
+// reset or a restart: nothing but workspace-counters.ts (`bumpVersion`, and a create's `nextTask`,
+// which takes it with the id) ever changes it, and a workspaces row is never deleted (a reset
+// sets the id counter back to 0 and keeps the row, and so the version). A new write (reset,
 // fixtures) gets versions, stream updates and wake-ups of blocking readers by calling
 // `recordChange`, and nothing else.
 import type { Database } from 'bun:sqlite';
@@ -22,6 +22,7 @@ import { createQueueHeads } from './queue-heads.ts';
 import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
 import { createTransitions } from './transitions.ts';
+import { createWorkspaceCounters } from './workspace-counters.ts';
 import { createWorkspaceIds } from './workspace-ids.ts';
 
 export type Store = ReturnType<typeof createStore>;
@@ -36,6 +37,7 @@ export type RemovalCause = 'deleted' | 'flushed' | 'reset';
 export function createStore(db: Database, batch: CommitBatch, changes: ChangeFeed = createChangeFeed(batch.afterCommit)) {
   const statements = prepareStatements(db);
   const ids = createWorkspaceIds((ref) => statements.findWorkspace.get(ref.keyHash, ref.workspaceId)?.ws);
+  const counters = createWorkspaceCounters(db, batch);
   let witness: ChangeWitness | undefined;
 
   /** Bumps workspace `ws`'s version and announces `taskChanges` after COMMIT; inside `batch.write`. */
@@ -45,7 +47,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     taskChanges: TaskChange[],
     removedBy: RemovalCause = 'reset',
   ): number => {
-    return announce(ref, statements.bumpVersion.get(ws)!.version, taskChanges, removedBy);
+    return announce(ref, counters.bumpVersion(ws), taskChanges, removedBy);
   };
   /** For a write that has already bumped the version (a create): witness and announce it. */
   const announce = (ref: WorkspaceRef, version: number, taskChanges: TaskChange[], removedBy: RemovalCause): number => {
@@ -65,16 +67,21 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     queueHeads.clear();
   });
 
+  /** The row id of the workspace, making its row if it has none yet. */
+  const workspaceRow = (ref: WorkspaceRef): number => {
+    const known = ids.find(ref);
+    if (known !== undefined) return known;
+    const { ws } = statements.ensureWorkspace.get(ref.keyHash, ref.workspaceId)!;
+    ids.remember(ref, ws);
+    return ws;
+  };
+
   // No savepoint of its own (it cost a tenth of a create): should the insert ever fail, the id it
   // took is skipped, never reused, and ids only have to increase.
-  /** Takes the workspace's next id and version (one statement), creating its row if need be. */
+  /** Takes the workspace's next id and version, creating its row if need be. */
   const nextTask = (ref: WorkspaceRef): { ws: number; id: number; version: number } => {
-    const known = ids.find(ref);
-    const next = known === undefined ? null : statements.nextTaskIn.get(known);
-    if (next) return { ws: known!, id: next.last_task_id, version: next.version };
-    const first = statements.firstTaskIn.get(ref.keyHash, ref.workspaceId)!;
-    ids.remember(ref, first.ws);
-    return { ws: first.ws, id: first.last_task_id, version: first.version };
+    const ws = workspaceRow(ref);
+    return { ws, ...counters.nextTask(ws) };
   };
 
   const insertTask = (ref: WorkspaceRef, name: string, type: TaskType, now: number): Task => {
@@ -133,7 +140,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     /** The workspace's version: 0 for one that never changed (reading it creates nothing). */
     version(ref: WorkspaceRef): number {
       const ws = ids.find(ref);
-      return ws === undefined ? 0 : (statements.readVersion.get(ws)?.version ?? 0);
+      return ws === undefined ? 0 : counters.version(ws);
     },
 
     /**
@@ -154,7 +161,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
 
     ...createTransitions({ statements, recordChangeIn, ids, batch, queueHeads }),
 
-    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads }),
+    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads, counters, workspaceRow }),
 
     /** Sets the one witness of every change (the journal). */
     witnessChanges(listener: ChangeWitness): void {
