@@ -247,7 +247,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'JOURNAL_MAX_EVENTS',
     flag: 'journal-max-events',
     defaultValue: '50000',
-    help: 'journal events kept per API key (the oldest go first)',
+    help: 'journal events kept at most per API key (past it, the oldest tenth goes)',
     parse: integer(100, 10_000_000),
   },
   {

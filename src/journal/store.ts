@@ -38,8 +38,11 @@ export function chunkJournal(db: Database): void {
     events.push({ id: row.id, at: row.at, kind: row.kind, workspace: row.workspace_id, ...JSON.parse(row.data) } as JournalEvent);
     byKey.set(row.key_name, events);
   }
-  const store = createJournalStore(db);
-  for (const [keyName, events] of byKey) store.insert(keyName, events);
+  // A new file has nothing to move: no statements to prepare on a first start.
+  if (byKey.size > 0) {
+    const store = createJournalStore(db);
+    for (const [keyName, events] of byKey) store.insert(keyName, events);
+  }
   db.run('DROP TABLE journal');
 }
 
