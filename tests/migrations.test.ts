@@ -1,10 +1,13 @@
 // Databases made by earlier versions open with their tasks, ids and workspaces intact.
 import { afterEach, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyIdentity, sha256 } from '../src/domain/key-identity.ts';
 import { createCommitBatch } from '../src/storage/commit-batch.ts';
-import { openDatabase } from '../src/storage/database.ts';
+import { MIGRATIONS, openDatabase, runMigration } from '../src/storage/database.ts';
+import { FRESH_SCHEMA_VERSION } from '../src/storage/fresh-schema.ts';
 import { createStore } from '../src/storage/store.ts';
 import { tempDir } from './helpers.ts';
 
@@ -109,4 +112,23 @@ test('a new file is built complete and then commits with synchronous NORMAL; an 
   const again = openDatabase(path);
   expect(synchronous(again)).toBe(1);
   again.close();
+});
+
+test('a new file gets in one step exactly what the migrations build one by one (else: bun scripts/fresh-schema.ts)', () => {
+  expect(FRESH_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  const dir = mkdtempSync(join(tmpdir(), 'fresh-'));
+  try {
+    const fresh = openDatabase(join(dir, 'fresh.sqlite'));
+    const stepwise = new Database(':memory:');
+    for (const migration of MIGRATIONS) runMigration(stepwise, migration);
+    const schemaOf = (db: Database) => db.query('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name').all();
+    expect(schemaOf(fresh)).toEqual(schemaOf(stepwise));
+    expect(fresh.query('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length });
+    // The salt the key identities need is there too, 32 random bytes.
+    expect((fresh.query('SELECT salt FROM key_salt').get() as { salt: Uint8Array }).salt).toHaveLength(32);
+    fresh.close();
+    stepwise.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

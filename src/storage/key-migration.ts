@@ -5,9 +5,8 @@ import type { Database } from 'bun:sqlite';
 import { saltedDigest } from '../domain/key-identity.ts';
 
 export function saltKeyIdentities(db: Database): void {
-  const salt = crypto.getRandomValues(new Uint8Array(32));
   db.run('CREATE TABLE key_salt (id INTEGER PRIMARY KEY CHECK (id = 1), salt BLOB NOT NULL)');
-  db.query('INSERT INTO key_salt (id, salt) VALUES (1, ?1)').run(salt);
+  const salt = storeNewSalt(db);
   db.run(`CREATE TABLE api_keys (
      name TEXT PRIMARY KEY,
      kind TEXT NOT NULL CHECK (kind IN ('configured', 'issued')),
@@ -25,6 +24,13 @@ export function saltKeyIdentities(db: Database): void {
      tasks_created INTEGER NOT NULL DEFAULT 0
    ) WITHOUT ROWID`);
   for (const table of tablesWithKeyHash(db)) rekey(db, table, salt);
+}
+
+/** A new random salt for this database's key identities, stored in its `key_salt` table. */
+export function storeNewSalt(db: Database): Uint8Array {
+  const salt = crypto.getRandomValues(new Uint8Array(32));
+  db.query('INSERT INTO key_salt (id, salt) VALUES (1, ?1)').run(salt);
+  return salt;
 }
 
 /** Every table holding key identities at this point of the schema (tasks, workspaces, ...). */

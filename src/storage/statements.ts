@@ -84,33 +84,55 @@ export const SQL = {
   workspaceIdsOfKey: 'SELECT workspace_id FROM workspaces WHERE key_hash = ?1 ORDER BY workspace_id',
 } as const;
 
+/**
+ * The store's statements, each prepared the first time it is used: a start runs only a few of
+ * them, and preparing the two dozen up front was 1.5 ms of it (docs/performance.md, start-up).
+ */
 export function prepareStatements(db: Database) {
-  return {
-    ensureWorkspace: db.query<{ ws: number }, [string, string]>(SQL.ensureWorkspace),
-    findWorkspace: db.query<{ ws: number }, [string, string]>(SQL.findWorkspace),
-    insertTask: db.query(SQL.insertTask),
-    listTasks: db.query<TaskRow, [number]>(SQL.listTasks),
-    countTasks: db.query<{ n: number }, [number]>(SQL.countTasks),
-    deleteQueued: db.query<{ id: number }, [number, number]>(SQL.deleteQueued),
-    flushDispatched: db.query<{ id: number }, [number]>(SQL.flushDispatched),
-    workspaceIdsWithTasks: db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsWithTasks),
-    hasTasks: db.query<{ one: number }, [number]>(SQL.hasTasks),
-    unfinishedWorkspaces: db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
-    runningSummary: db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),
-    firstQueued: db.query<{ id: number; type: TaskType; created_at: number }, [number, number]>(SQL.firstQueued),
-    lastTaskId: db.query<{ last: number | null }, [number]>(SQL.lastTaskId),
-    lastStartedAt: db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
-    completeDue: db.query<TaskRow, [number, number]>(SQL.completeDue),
-    startTask: db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
-    dueRunning: db.query<{ id: number }, [number, number]>(SQL.dueRunning),
-    failTask: db.query<TaskRow, [number, number, string]>(SQL.failTask),
-    clockOf: db.query<{ clock_offset_ms: number; clock_paused_at: number | null; time_scale: number | null }, [string, string]>(
-      SQL.clockOf,
-    ),
-    setClock: db.query<{ ws: number }, [string, string, number, number | null, number | null]>(SQL.setClock),
-    deleteAllTasks: db.query<{ id: number }, [number]>(SQL.deleteAllTasks),
-    realClock: db.query(SQL.realClock),
-    insertFixture: db.query(SQL.insertFixture),
-    workspaceIdsOfKey: db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsOfKey),
-  };
+  return preparedOnFirstUse({
+    ensureWorkspace: () => db.query<{ ws: number }, [string, string]>(SQL.ensureWorkspace),
+    findWorkspace: () => db.query<{ ws: number }, [string, string]>(SQL.findWorkspace),
+    insertTask: () => db.query(SQL.insertTask),
+    listTasks: () => db.query<TaskRow, [number]>(SQL.listTasks),
+    countTasks: () => db.query<{ n: number }, [number]>(SQL.countTasks),
+    deleteQueued: () => db.query<{ id: number }, [number, number]>(SQL.deleteQueued),
+    flushDispatched: () => db.query<{ id: number }, [number]>(SQL.flushDispatched),
+    workspaceIdsWithTasks: () => db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsWithTasks),
+    hasTasks: () => db.query<{ one: number }, [number]>(SQL.hasTasks),
+    unfinishedWorkspaces: () => db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
+    runningSummary: () => db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),
+    firstQueued: () => db.query<{ id: number; type: TaskType; created_at: number }, [number, number]>(SQL.firstQueued),
+    lastTaskId: () => db.query<{ last: number | null }, [number]>(SQL.lastTaskId),
+    lastStartedAt: () => db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
+    completeDue: () => db.query<TaskRow, [number, number]>(SQL.completeDue),
+    startTask: () => db.query<TaskRow, [number, number, number, number]>(SQL.startTask),
+    dueRunning: () => db.query<{ id: number }, [number, number]>(SQL.dueRunning),
+    failTask: () => db.query<TaskRow, [number, number, string]>(SQL.failTask),
+    clockOf: () =>
+      db.query<{ clock_offset_ms: number; clock_paused_at: number | null; time_scale: number | null }, [string, string]>(
+        SQL.clockOf,
+      ),
+    setClock: () => db.query<{ ws: number }, [string, string, number, number | null, number | null]>(SQL.setClock),
+    deleteAllTasks: () => db.query<{ id: number }, [number]>(SQL.deleteAllTasks),
+    realClock: () => db.query(SQL.realClock),
+    insertFixture: () => db.query(SQL.insertFixture),
+    workspaceIdsOfKey: () => db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsOfKey),
+  });
+}
+
+/** An object whose properties are made by `make` on first read, then kept as plain values. */
+function preparedOnFirstUse<M extends Record<string, () => unknown>>(make: M): { [K in keyof M]: ReturnType<M[K]> } {
+  const made = {} as { [K in keyof M]: ReturnType<M[K]> };
+  for (const key of Object.keys(make) as (keyof M)[]) {
+    Object.defineProperty(made, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = make[key]!();
+        Object.defineProperty(made, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return made;
 }
