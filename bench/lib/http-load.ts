@@ -84,13 +84,14 @@ async function runBunLoad(spec: LoadSpec): Promise<LoadResult> {
 
 /**
  * Measures two servers alternately, `rounds` times each after a one-second warm-up of both, and
- * keeps each one's median round: drift on a shared machine then hits both alike.
+ * keeps each one's median round: drift on a shared machine then hits both alike. `perRound` says
+ * each round's ratio (mine / base), for the notes.
  */
 export async function compareAlternating(
   base: LoadSpec,
   mine: LoadSpec,
   rounds: number,
-): Promise<{ base: LoadResult; mine: LoadResult }> {
+): Promise<{ base: LoadResult; mine: LoadResult; perRound: string }> {
   await runHttpLoad({ ...base, seconds: 1 });
   await runHttpLoad({ ...mine, seconds: 1 });
   const baseRuns: LoadResult[] = [];
@@ -99,7 +100,8 @@ export async function compareAlternating(
     baseRuns.push(await runHttpLoad(base));
     mineRuns.push(await runHttpLoad(mine));
   }
-  return { base: medianRun(baseRuns), mine: medianRun(mineRuns) };
+  const ratios = mineRuns.map((run, i) => (run.rps / baseRuns[i]!.rps).toFixed(2));
+  return { base: medianRun(baseRuns), mine: medianRun(mineRuns), perRound: `per-round ratios ${ratios.join(', ')}` };
 }
 
 function medianRun(runs: LoadResult[]): LoadResult {

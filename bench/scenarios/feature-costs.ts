@@ -61,7 +61,7 @@ async function journalRows(quick: boolean, note: (text: string) => void): Promis
       rounds,
     );
     note(
-      `9. journal: the compiled binary with ADMIN_KEY (every request and transition journaled) against the same without, both at --time-scale 1000 (each create also starts and ends within the run, three more journaled transitions); ${rounds} × ${seconds} s alternating rounds, median kept.`,
+      `9. journal: the compiled binary with ADMIN_KEY (every request and transition journaled) against the same without, both at --time-scale 1000 (each create also starts and ends within the run, three more journaled transitions); ${rounds} × ${seconds} s alternating rounds, median kept; GET ${reads.perRound}, POST ${writes.perRound}.`,
     );
     return [
       costRow('9. journal on: GET /tasks req/s (baseline: journal off)', reads.mine.rps, reads.base.rps),

@@ -31,9 +31,9 @@ export async function runGetTasks({ quick, note }: ScenarioOptions): Promise<Row
     const bare = await startBaseline('static-get', `${dir.path}/body.json`);
     servers.push(bare);
     const load = { method: 'GET', connections: CONNECTIONS, seconds } as const;
-    const { base, mine } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
+    const { base, mine, perRound } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
     note(
-      `1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept.`,
+      `1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept; ${perRound}.`,
     );
     return rows(base, mine);
   } finally {

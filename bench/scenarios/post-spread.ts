@@ -28,9 +28,9 @@ export async function runPostSpread({ quick, note }: ScenarioOptions): Promise<R
     const taskmock = await startTaskmock({ db: `${dir.path}/taskmock.sqlite`, apiKeys: keys, maxWorkspaceTasks: 1_000_000 });
     servers.push(taskmock);
     const load = { method: 'POST', body: BODY, connections: CONNECTIONS, seconds, paths } as const;
-    const { base, mine } = await compareAlternating({ ...load, url: bare.url }, { ...load, url: taskmock.url }, rounds);
+    const { base, mine, perRound } = await compareAlternating({ ...load, url: bare.url }, { ...load, url: taskmock.url }, rounds);
     note(
-      `2b. POST /tasks spread: round-robin over ${paths.length} workspaces (${KEYS} keys × ${WORKSPACES_PER_KEY}), gx.heavy so tasks stay queued behind the running cap; WAL file on disk; alternating ${rounds} × ${seconds} s rounds, median kept.`,
+      `2b. POST /tasks spread: round-robin over ${paths.length} workspaces (${KEYS} keys × ${WORKSPACES_PER_KEY}), gx.heavy so tasks stay queued behind the running cap; WAL file on disk; alternating ${rounds} × ${seconds} s rounds, median kept; ${perRound}.`,
     );
     return [row(base, mine)];
   } finally {

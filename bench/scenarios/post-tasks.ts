@@ -22,9 +22,9 @@ export async function runPostTasks({ quick, note }: ScenarioOptions): Promise<Ro
     servers.push(taskmock);
     const load = { method: 'POST', body: BODY, connections: CONNECTIONS, seconds } as const;
     const url = tasksUrl(taskmock.url, 'bench', 'writes');
-    const { base, mine } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
+    const { base, mine, perRound } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
     note(
-      `2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); alternating ${rounds} × ${seconds} s rounds as in 1, median kept; about ${fmt(mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`,
+      `2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); alternating ${rounds} × ${seconds} s rounds as in 1, median kept; ${perRound}; about ${fmt(mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`,
     );
     return [row(base, mine)];
   } finally {
