@@ -100,6 +100,17 @@ describe("POST /tasks from the listening server equals Elysia's own route", () =
   });
 });
 
+test('each request counts once for its key, whether answered here or handed to Elysia', async () => {
+  const requestsOfK1 = () => server.keyRing.list().find((record) => record.identity === server.keyRing.recognize('k1'))!.requests;
+  const before = requestsOfK1();
+  const post = (body: string) =>
+    fetch(`${server.url}/tasks?api_key=k1&workspace_id=${fresh('{ws}')}`, { method: 'POST', headers: JSON_TYPE, body });
+  expect((await post('{"name":"counted","type":"gx.tiny"}')).status).toBe(200);
+  expect((await post('{"name":""}')).status).toBe(400);
+  expect((await fetch(`${server.url}/tasks?api_key=k1`)).status).toBe(200);
+  expect(requestsOfK1() - before).toBe(3);
+});
+
 describe('which creates skip Elysia', () => {
   const lines: string[] = [];
   const taskmock = testTaskmock(['--api-keys', 'k1']);

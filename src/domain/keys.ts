@@ -62,14 +62,22 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
   return {
     /** The stored identity of `candidate`, or null when it is no live key. Counts the request. */
     identify(candidate: string | null | undefined): string | null {
-      if (!candidate) return null;
-      const record = byLookup.get(keyIdentity(store.salt, candidate));
-      const now = clock.now();
-      if (!live(record, now)) return null;
-      record.lastSeenAt = now;
-      record.requests++;
-      markDirty(record);
+      const record = liveRecordOf(candidate);
+      if (!record) return null;
+      countRequest(record);
       return record.identity;
+    },
+
+    /**
+     * Like `identify`, without counting the request: for a caller that may still hand it on to
+     * one that identifies it again (the Bun-router answers); it counts it with `requested`.
+     */
+    recognize: (candidate: string | null | undefined): string | null => liveRecordOf(candidate)?.identity ?? null,
+
+    /** Counts a request of the key of `identity` that `recognize` found. */
+    requested(identity: string): void {
+      const record = index.ofIdentity(identity);
+      if (record) countRequest(record);
     },
 
     /** Whether the key of `identity` may still be used (revoked and expired keys may not). */
@@ -181,6 +189,18 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
       return records;
     },
   };
+
+  function liveRecordOf(candidate: string | null | undefined): KeyRecord | undefined {
+    if (!candidate) return undefined;
+    const record = byLookup.get(keyIdentity(store.salt, candidate));
+    return live(record, clock.now()) ? record : undefined;
+  }
+
+  function countRequest(record: KeyRecord): void {
+    record.lastSeenAt = clock.now();
+    record.requests++;
+    markDirty(record);
+  }
 
   function markDirty(record: KeyRecord): void {
     if (dirty.has(record)) return;

@@ -49,7 +49,7 @@ export function createFastCreate(options: FastCreateOptions) {
   return async (request: Request, _server: Server<unknown>): Promise<Response> => {
     const ref = plain.ref(request);
     if (!ref || headerRefusal(request)) return fallback(request);
-    const began = plain.observed ? performance.now() : 0;
+    const began = performance.now();
     const bytes = await request.arrayBuffer();
     const input = readCreateBody(bytes);
     if (input instanceof RejectedBody) return fallback(withBody(request, bytes));
@@ -67,6 +67,6 @@ export function createFastCreate(options: FastCreateOptions) {
       return failed(request, ref, error, began);
     }
     const response = new Response(JSON.stringify({ task }), { headers: CREATED_HEADERS });
-    return plain.observed ? plain.answered(request, ref, response, began) : response;
+    return plain.answered(request, ref, response, began);
   };
 }

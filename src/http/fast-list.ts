@@ -45,7 +45,7 @@ export function createFastList(options: FastListOptions) {
   return (request: Request, _server: Server<unknown>): Response | Promise<Response> => {
     const ref = plain.ref(request);
     if (!ref) return fallback(request);
-    const began = plain.observed ? performance.now() : 0;
+    const began = performance.now();
     let listed: ReturnType<typeof service.listed>;
     try {
       listed = service.listed(ref);
@@ -56,14 +56,14 @@ export function createFastList(options: FastListOptions) {
     }
     if (listed instanceof Promise)
       return listed.then(
-        (value) => observed(request, ref, value, began),
+        (value) => respond(request, ref, value, began),
         () => fallback(request),
       );
-    return observed(request, ref, listed, began);
+    return respond(request, ref, listed, began);
   };
 
-  function observed(request: Request, ref: WorkspaceRef, listed: ListedSnapshot, began: number): Response {
+  function respond(request: Request, ref: WorkspaceRef, listed: ListedSnapshot, began: number): Response {
     const response = answer(request, listed);
-    return plain.observed ? plain.answered(request, ref, response, began) : response;
+    return plain.answered(request, ref, response, began);
   }
 }

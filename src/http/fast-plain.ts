@@ -49,21 +49,20 @@ export function plainQuery(url: string): { api_key?: string; workspace_id?: stri
 
 /**
  * `ref(request)`: the workspace a plain request of a known key names, or undefined when Elysia
- * must answer it. `answered(...)`: logs, counts and journals an answer given here.
+ * must answer it. `answered(...)`: counts the key's request, and logs and journals an answer given
+ * here.
  */
 export function plainRequests(options: PlainRequestOptions, method: string, path: string) {
   const { keyRing, logger, needsFullPipeline, recorder, metrics } = options;
   const log = logger.enabled('info');
   const line = `${method} ${path}`;
   return {
-    /** Whether `answered` does anything (so callers can skip timing the request). */
-    observed: log || recorder !== undefined || metrics !== undefined,
-
     ref(request: Request): WorkspaceRef | undefined {
       if (!options.corsOpenToAll) return undefined;
       const query = plainQuery(request.url);
       if (!query) return undefined;
-      const keyHash = keyRing.identify(presentedKey(query, (name) => request.headers.get(name), request.url));
+      // Not counted yet: a request handed on to Elysia is identified, and counted, there.
+      const keyHash = keyRing.recognize(presentedKey(query, (name) => request.headers.get(name), request.url));
       if (!keyHash) return undefined;
       const workspaceId = query.workspace_id?.trim() || DEFAULT_WORKSPACE_ID;
       if (!WORKSPACE_ID_PATTERN.test(workspaceId)) return undefined;
@@ -76,6 +75,7 @@ export function plainRequests(options: PlainRequestOptions, method: string, path
      * `headers` what of its headers the journal reads (`retry-after`).
      */
     answered(request: Request, ref: WorkspaceRef, response: Response, began: number, body?: unknown, headers = {}): Response {
+      keyRing.requested(ref.keyHash);
       const elapsed = performance.now() - began;
       metrics?.observe(response.status, elapsed / 1000);
       const ms = Math.round(elapsed * 10) / 10;
