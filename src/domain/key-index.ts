@@ -25,7 +25,10 @@ export function createKeyIndex(serverLimits: KeyLimits) {
       if (record.kind === 'issued') drawNames.set(record.identity, `issued:${record.name}`);
       byName.set(record.name, record);
       identityNames.set(record.identity, record.name);
-      limits.set(record.identity, { ...serverLimits, ...record.limits });
+      // Only a key with limits of its own gets a copy: one of the whole server config per key
+      // was 2,500 objects of two dozen fields on a server of 2,500 keys.
+      if (record.limits === null) limits.delete(record.identity);
+      else limits.set(record.identity, { ...serverLimits, ...record.limits });
       if (record.faults === null) withFaults.delete(record.identity);
       else withFaults.add(record.identity);
       if (record.lookup !== null && record.revokedAt === null) byLookup.set(record.lookup, record);
