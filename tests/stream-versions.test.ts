@@ -217,27 +217,4 @@ describe('the change history', () => {
     expect(history.changesSince(other, 0, 10)).toHaveLength(10);
     expect(history.heldCount()).toBeLessThanOrEqual(15);
   });
-
-  test('a quiet workspace is packed into one string, resumes the same, and unpacks when it changes', async () => {
-    const changes = createChangeFeed();
-    const history = createChangeHistory({ changes }, { perWorkspace: 10, total: 12, quietMs: 0 });
-    const other: WorkspaceRef = { keyHash: 'k', workspaceId: 'other' };
-    const withText = (id: number) => ({ op: 'put' as const, task: { id, name: `line\nbreak\t${id}` } as never });
-    for (let version = 1; version <= 4; version++) changes.announce({ ref, version, changes: [withText(version)] });
-    const before = history.changesSince(ref, 1, 4);
-    await Bun.sleep(5);
-    expect(history.packedCount()).toBe(1);
-    expect(history.changesSince(ref, 1, 4)).toEqual(before!);
-    expect(history.changesSince(ref, 0, 4)).toHaveLength(4);
-    // A change unpacks it; the held changes go on from where they were, and it is packed again.
-    changes.announce({ ref, version: 5, changes: [withText(5)] });
-    expect(history.packedCount()).toBe(0);
-    expect(history.changesSince(ref, 0, 5)).toHaveLength(5);
-    await Bun.sleep(5);
-    expect(history.packedCount()).toBe(1);
-    // The total bound counts packed changes too: 5 held + 8 elsewhere > 12 drops this workspace.
-    for (let version = 1; version <= 8; version++) changes.announce({ ref: other, version, changes: [put(version)] });
-    expect(history.changesSince(ref, 0, 5)).toBeUndefined();
-    expect(history.heldCount()).toBe(8);
-  });
 });
