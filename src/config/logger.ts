@@ -59,7 +59,7 @@ export function createLogger({
   write?: (line: string) => void;
 }): Logger {
   const threshold = RANK[level];
-  const sink: LineSink = write ? { write: (line) => write(line), flush: () => undefined } : bufferedStderr();
+  const sink: LineSink = write ? { write, flush: () => undefined } : bufferedStderr();
   const clock = createTimestamps();
   const emit = (lineLevel: Exclude<LogLevel, 'silent'>) => (message: string, fields?: LogFields) => {
     if (RANK[lineLevel] < threshold) return;

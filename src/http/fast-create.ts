@@ -7,7 +7,7 @@
 // out and then failed to commit is answered here, since Elysia would carry it out a second time.
 import type { Server } from 'bun';
 import { ApiError, errors } from '../domain/errors.ts';
-import type { Task } from '../domain/model.ts';
+import type { Task, WorkspaceRef } from '../domain/model.ts';
 import type { TaskService } from '../domain/tasks.ts';
 import { OPEN_CORS } from './cors-headers.ts';
 import { headerRefusal, readCreateBody, RejectedBody } from './create-body.ts';
@@ -33,7 +33,7 @@ export function createFastCreate(options: FastCreateOptions) {
   const plain = plainRequests(options, 'POST', '/tasks');
 
   /** The create failed at its COMMIT (a full disk): answered as Elysia's error handler would. */
-  function failed(request: Request, ref: Parameters<typeof plain.answered>[1], error: unknown, began: number) {
+  function failed(request: Request, ref: WorkspaceRef, error: unknown, began: number) {
     if (!(error instanceof ApiError)) unexpected(error);
     const apiError = error instanceof ApiError ? error : errors.internal();
     const retry: Record<string, string> = apiError.code === 'storage_full' ? { 'retry-after': '5' } : {};

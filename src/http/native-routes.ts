@@ -1,6 +1,7 @@
 // What Bun's router answers in front of Elysia: the plain GET and POST /tasks (fast-list.ts,
 // fast-create.ts) and, unless CORS is limited to configured origins (Elysia's CORS layer answers
-// then), `/` and `/health` (fast-system.ts). No Elysia here: these answer while the app is not made, or not even loaded.
+// then), `/` and `/health` (fast-system.ts). No Elysia here: these answer while the app is not
+// made, or not even loaded.
 import type { WorkspaceRef } from '../domain/model.ts';
 import type { AppDependencies } from './app.ts';
 import { createFastCreate } from './fast-create.ts';

@@ -59,7 +59,6 @@ export const SQL = {
   // The first queued task after ?2, below which the workspace is known to hold none (queue-heads.ts).
   firstQueued: `SELECT id, type, created_at FROM tasks INDEXED BY tasks_by_workspace
        WHERE ws = ?1 AND id > ?2 AND status = 'queued' ORDER BY id LIMIT 1`,
-  lastTaskId: 'SELECT max(id) AS last FROM tasks WHERE ws = ?1',
   lastStartedAt: 'SELECT max(started_at) AS last FROM tasks WHERE ws = ?1',
   completeDue: `UPDATE tasks INDEXED BY tasks_running SET status = 'completed', completed_at = ends_at
        WHERE ws = ?1 AND status = 'running' AND ends_at <= ?2 RETURNING ${TASK_COLUMNS}`,
@@ -102,7 +101,6 @@ export function prepareStatements(db: Database) {
     unfinishedWorkspaces: () => db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
     runningSummary: () => db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),
     firstQueued: () => db.query<{ id: number; type: TaskType; created_at: number }, [number, number]>(SQL.firstQueued),
-    lastTaskId: () => db.query<{ last: number | null }, [number]>(SQL.lastTaskId),
     lastStartedAt: () => db.query<{ last: number | null }, [number]>(SQL.lastStartedAt),
     completeDue: () => db.query<TaskRow, [number, number]>(SQL.completeDue),
     startTask: () => db.query<TaskRow, [number, number, number, number]>(SQL.startTask),

@@ -159,7 +159,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     unfinishedWorkspaces: (): WorkspaceRef[] =>
       statements.unfinishedWorkspaces.all().map((row) => ({ keyHash: row.key_hash, workspaceId: row.workspace_id })),
 
-    ...createTransitions({ statements, recordChangeIn, ids, batch, queueHeads }),
+    ...createTransitions({ statements, recordChangeIn, ids, batch, queueHeads, counters }),
 
     ...createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads, counters, workspaceRow }),
 

@@ -5,6 +5,7 @@ import type { TaskChange } from '../domain/changes.ts';
 import type { TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import type { QueueHeads } from './queue-heads.ts';
+import type { WorkspaceCounters } from './workspace-counters.ts';
 import { type prepareStatements, type TaskRow, toTask } from './statements.ts';
 import type { createWorkspaceIds } from './workspace-ids.ts';
 
@@ -31,14 +32,15 @@ interface Parts {
   ids: ReturnType<typeof createWorkspaceIds>;
   batch: CommitBatch;
   queueHeads: QueueHeads;
+  counters: WorkspaceCounters;
 }
 
-export function createTransitions({ statements, recordChangeIn, ids, batch, queueHeads }: Parts) {
+export function createTransitions({ statements, recordChangeIn, ids, batch, queueHeads, counters }: Parts) {
   /** The workspace's first queued task; what it learns lets the next search skip what is done. */
   const firstQueued = (ws: number) => {
     const queued = statements.firstQueued.get(ws, queueHeads.after(ws));
-    const settled = queued ? queued.id - 1 : statements.lastTaskId.get(ws)!.last;
-    if (settled !== null) queueHeads.settled(ws, settled);
+    // None queued after the head: none up to the last id the workspace ever gave out either.
+    queueHeads.settled(ws, queued ? queued.id - 1 : counters.lastId(ws));
     return queued;
   };
 

@@ -46,30 +46,29 @@ export function createWorkspaceCounters(db: Database, batch: CommitBatch) {
     dirty.clear();
   });
 
+  /** Moves workspace `ws`'s id counter and version on by the steps given; returns both. */
+  function step(ws: number, idStep: number, versionStep: number): { id: number; version: number } {
+    load(ws);
+    const id = lastIds.get(ws)! + idStep;
+    const version = versions.get(ws)! + versionStep;
+    set(ws, id, version);
+    return { id, version };
+  }
+
   return {
     /** A create's id and the version it takes (inside its `batch.write`). */
-    nextTask(ws: number): { id: number; version: number } {
-      load(ws);
-      const id = lastIds.get(ws)! + 1;
-      const version = versions.get(ws)! + 1;
-      set(ws, id, version);
-      return { id, version };
-    },
+    nextTask: (ws: number): { id: number; version: number } => step(ws, 1, 1),
 
     /** The next id alone (a fixture, whose change then bumps the version). */
-    nextId(ws: number): number {
-      load(ws);
-      const id = lastIds.get(ws)! + 1;
-      set(ws, id, versions.get(ws)!);
-      return id;
-    },
+    nextId: (ws: number): number => step(ws, 1, 0).id,
 
     /** One more version for a committed change of `ws`; returns it. */
-    bumpVersion(ws: number): number {
+    bumpVersion: (ws: number): number => step(ws, 0, 1).version,
+
+    /** The last id taken in `ws` (no task of it has a higher one). */
+    lastId(ws: number): number {
       load(ws);
-      const version = versions.get(ws)! + 1;
-      set(ws, lastIds.get(ws)!, version);
-      return version;
+      return lastIds.get(ws)!;
     },
 
     /** After a reset: ids start at 1 again; the version goes on. */
