@@ -19,6 +19,7 @@ function logged(): { server: RunningTaskmock; lines: string[] } {
     enabled: () => true,
     debug: () => undefined,
     info: (message: string) => void lines.push(message),
+    request: (line: string) => void lines.push(line),
     warn: () => undefined,
     error: () => undefined,
     flush: () => undefined,

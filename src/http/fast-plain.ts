@@ -79,7 +79,7 @@ export function plainRequests(options: PlainRequestOptions, method: string, path
       const elapsed = performance.now() - began;
       metrics?.observe(response.status, elapsed / 1000);
       const ms = Math.round(elapsed * 10) / 10;
-      if (log) logger.info(line, { status: response.status, ms });
+      if (log) logger.request(line, response.status, ms);
       if (recorder) {
         recorder.tag(request, ref);
         // Handed over rather than read back: reading a sent Response's headers builds them again.

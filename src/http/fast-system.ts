@@ -26,7 +26,7 @@ export function createFastSystem({ version, logger, brokenWorkspaces, metrics }:
   const answered = (path: string, response: Response, began: number, stats: RouteStats | undefined): Response => {
     const elapsed = performance.now() - began;
     stats?.observe(response.status, elapsed / 1000);
-    if (log) logger.info(`GET ${path}`, { status: response.status, ms: Math.round(elapsed * 10) / 10 });
+    if (log) logger.request(`GET ${path}`, response.status, Math.round(elapsed * 10) / 10);
     return response;
   };
   return {

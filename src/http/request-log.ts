@@ -53,8 +53,8 @@ export const requestLog = (logger: Logger, recorder?: Recorder, metrics?: HttpMe
     // Without a log line to write, only the stream's route needs the header lookup.
     const upgraded = (log || route === STREAM_PATH) && isUpgrade(request, status);
     if (log) {
-      if (upgraded) logger.info(`upgrade ${path}`, { status: 101, ms });
-      else logger.info(`${request.method} ${path}`, { status, ms });
+      if (upgraded) logger.request(`upgrade ${path}`, 101, ms);
+      else logger.request(`${request.method} ${path}`, status, ms);
     }
     metrics?.observe(request.method, route, upgraded ? 101 : status, elapsed / 1000);
     // An error's body is not handed to this hook: its message comes from the error itself.
