@@ -68,6 +68,32 @@ test('every read of the same list gets the whole body, and a change replaces it'
   expect(JSON.parse(await read()).tasks).toHaveLength(2);
 });
 
+test('a repeated 304 keeps its ETag and headers, and a change ends it', async () => {
+  const url = `${server.url}/tasks?api_key=k2&workspace_id=polled`;
+  const create = () =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"p","type":"gx.heavy"}' });
+  await create();
+  const etag = (await fetch(url)).headers.get('etag')!;
+  const polls = [
+    await fetch(url, { headers: { 'if-none-match': etag } }),
+    await fetch(url, { headers: { 'if-none-match': etag } }),
+  ];
+  for (const poll of polls) {
+    expect([poll.status, poll.headers.get('etag'), poll.headers.get('access-control-allow-origin'), await poll.text()]).toEqual([
+      304,
+      etag,
+      '*',
+      '',
+    ]);
+  }
+  await create();
+  const changed = await fetch(url, { headers: { 'if-none-match': etag } });
+  expect(changed.status).toBe(200);
+  const newer = changed.headers.get('etag')!;
+  expect(newer).not.toBe(etag);
+  expect((await fetch(url, { headers: { 'if-none-match': newer } })).headers.get('etag')).toBe(newer);
+});
+
 test('a plain query is read as URLSearchParams would, and anything else is left to Elysia', () => {
   const cases: [string, Record<string, string> | undefined][] = [
     ['/tasks', {}],

@@ -26,9 +26,12 @@ export function fieldIgnoringCase(object: Record<string, unknown>, wanted: strin
   return undefined;
 }
 
+/** One decoder for every body: without `stream`, `decode` keeps no state between calls. */
+const utf8 = new TextDecoder();
+
 function decodeObject(bytes: ArrayBuffer): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const value: unknown = JSON.parse(utf8.decode(bytes));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

@@ -24,10 +24,17 @@ export interface FastListOptions extends PlainRequestOptions {
  * which is replaced on every change, so a stale answer cannot outlive its list.
  */
 const answers = new WeakMap<ListedSnapshot, Response>();
+/** The 304 of each snapshot, likewise (a client polling with its ETag mostly gets this one). */
+const notModified = new WeakMap<ListedSnapshot, Response>();
 
 function answer(request: Request, listed: ListedSnapshot): Response {
   if (noneMatchHits(request.headers.get('if-none-match'), listed.etag)) {
-    return new Response(null, { status: 304, headers: { ...OPEN_CORS, etag: listed.etag } });
+    let unchanged = notModified.get(listed);
+    if (unchanged === undefined) {
+      unchanged = new Response(null, { status: 304, headers: { ...OPEN_CORS, etag: listed.etag } });
+      notModified.set(listed, unchanged);
+    }
+    return unchanged.clone();
   }
   let built = answers.get(listed);
   if (built === undefined) {

@@ -15,20 +15,36 @@ export interface TaskRow {
   failure?: string | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/**
+ * The last instant formatted, kept: the creates of one event-loop turn share their millisecond
+ * (toISOString was 2 % of a create's profile).
+ */
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : isoOf(ms));
 
 export function toTask(row: TaskRow): Task {
-  return {
+  const task: Task = {
     id: row.id,
     name: row.name,
     type: row.type,
     status: row.status,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: isoOf(row.created_at),
     startedAt: iso(row.started_at),
     completedAt: iso(row.completed_at),
-    // Only a failed task carries the field: clients of the original never see it.
-    ...(row.status === 'failed' ? { failure: row.failure ?? 'failed' } : {}),
   };
+  // Only a failed task carries the field: clients of the original never see it. Set rather than
+  // spread in: spreading an empty object into every task was another 0.7 % of a create.
+  if (row.status === 'failed') task.failure = row.failure ?? 'failed';
+  return task;
 }
 
 /** The columns a Task is made of (toTask), as listed and as returned by a write. */
