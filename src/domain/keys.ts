@@ -2,7 +2,8 @@
 // (SPEC §13), with its limits and counters. Only salted digests are kept (key-identity.ts).
 //
 // Identifying a key on the hot path hashes it once and looks the digest up in a Map. The digest
-// is an HMAC under a secret salt, so how long the lookup takes says nothing about any key an
+// is an HMAC under a secret salt (after a key's first request, a cheaper digest keyed by a secret
+// of the process: seen-keys.ts), so how long the lookup takes says nothing about any key an
 // attacker could choose to try next: the constant-time comparison the contract asks for is what
 // matters where the compared value is the secret itself (the admin key, compared with
 // secretsEqual), and here no secret is compared, only keyed digests. Issued keys live in memory
@@ -13,6 +14,7 @@ import type { Clock } from '../scheduler/clock.ts';
 import { createKeyIndex } from './key-index.ts';
 import { type FaultsCheck, issuedKeyIdentity, newSecret, parseIssueRequest, type IssueRequest } from './key-issue.ts';
 import { emptyRecord, type KeyLimits, type KeyRecord, type KeyStore } from './key-record.ts';
+import { createSeenKeys } from './seen-keys.ts';
 
 export type KeyRing = ReturnType<typeof createKeyRing>;
 
@@ -35,6 +37,8 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
   const { byName, byLookup, drawNames, withFaults, identityNames, remember } = index;
   const dirty = new Set<KeyRecord>();
   const ended = new Set<(identity: string) => void>();
+  const seenKeys = createSeenKeys();
+  const storedRecordOf = (key: string) => byLookup.get(keyIdentity(store.salt, key));
 
   const stored = store.load();
   for (const record of stored) if (record.kind === 'issued') remember(record);
@@ -56,6 +60,7 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
   function end(record: KeyRecord): void {
     if (record.lookup !== null) byLookup.delete(record.lookup);
+    seenKeys.forget(record);
     for (const listener of ended) listener(record.identity);
   }
 
@@ -192,7 +197,7 @@ export function createKeyRing({ store, configured, serverLimits, clock, onDirty 
 
   function liveRecordOf(candidate: string | null | undefined): KeyRecord | undefined {
     if (!candidate) return undefined;
-    const record = byLookup.get(keyIdentity(store.salt, candidate));
+    const record = seenKeys.find(candidate, storedRecordOf);
     return live(record, clock.now()) ? record : undefined;
   }
 
