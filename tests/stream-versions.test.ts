@@ -217,4 +217,18 @@ describe('the change history', () => {
     expect(history.changesSince(other, 0, 10)).toHaveLength(10);
     expect(history.heldCount()).toBeLessThanOrEqual(15);
   });
+
+  test('a workspace changed again becomes the most recent one, and another loses its changes first', () => {
+    const changes = createChangeFeed();
+    const history = createChangeHistory({ changes }, { perWorkspace: 10, total: 12 });
+    const b: WorkspaceRef = { keyHash: 'k', workspaceId: 'b' };
+    const c: WorkspaceRef = { keyHash: 'k', workspaceId: 'c' };
+    for (let version = 1; version <= 4; version++) changes.announce({ ref, version, changes: [put(version)] });
+    for (let version = 1; version <= 4; version++) changes.announce({ ref: b, version, changes: [put(version)] });
+    for (let version = 5; version <= 6; version++) changes.announce({ ref, version, changes: [put(version)] });
+    for (let version = 1; version <= 4; version++) changes.announce({ ref: c, version, changes: [put(version)] });
+    expect(history.changesSince(b, 0, 4)).toBeUndefined();
+    expect(history.changesSince(ref, 0, 6)).toHaveLength(6);
+    expect(history.changesSince(c, 0, 4)).toHaveLength(4);
+  });
 });

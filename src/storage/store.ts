@@ -107,6 +107,8 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     countTasks: counts.count,
 
     hasTasks(ref: WorkspaceRef): boolean {
+      // A kept count is never zero: asked before every create, so the usual answer costs no SQL.
+      if (counts.knownToHoldTasks(ref)) return true;
       const ws = ids.find(ref);
       return ws !== undefined && statements.hasTasks.get(ws) !== null;
     },

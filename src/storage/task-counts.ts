@@ -26,6 +26,9 @@ export function createTaskCounts(countInDatabase: (ref: WorkspaceRef) => number)
       return counted;
     },
 
+    /** Whether the workspace is known to hold tasks (false: empty, or its count is not kept). */
+    knownToHoldTasks: (ref: WorkspaceRef): boolean => counts.has(workspaceKey(ref)),
+
     /** After a write that added (or, negative, removed) `delta` tasks. */
     adjust(ref: WorkspaceRef, delta: number): void {
       const key = workspaceKey(ref);

@@ -30,12 +30,17 @@ export function createChangeHistory(
   /** Per workspace, oldest first; the Map's order is least recently changed first. */
   const held = new Map<string, Held>();
   let total = 0;
+  /** The most recently changed workspace: already last in `held`'s order, so not moved again. */
+  let latest = '';
 
   function record({ ref, version, changes: taskChanges }: WorkspaceChange): void {
     const key = workspaceKey(ref);
     const entries = held.get(key) ?? { versions: [], texts: [] };
-    held.delete(key);
-    held.set(key, entries);
+    if (key !== latest) {
+      held.delete(key);
+      held.set(key, entries);
+      latest = key;
+    }
     entries.versions.push(version);
     entries.texts.push(JSON.stringify(taskChanges));
     total++;
@@ -47,6 +52,9 @@ export function createChangeHistory(
       entries.texts.splice(0, excess);
       total -= excess;
     }
+    // Checked before the loop: a Map iterator made on every change, only to stop at once, was a
+    // third of this function's time.
+    if (total <= limits.total) return;
     for (const [oldest, dropped] of held) {
       if (total <= limits.total || oldest === key) break;
       held.delete(oldest);
