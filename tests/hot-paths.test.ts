@@ -65,6 +65,12 @@ test('scheduler progress reads running tasks from their index and queued ones fr
       (db.query(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join();
     expect(planOf(SQL.runningSummary, 1)).toContain('tasks_running');
     expect(planOf(SQL.firstQueued, 1, 0)).toContain('tasks_by_workspace (ws=? AND id>?)');
+    // firstQueued has no ORDER BY (statements.ts): its program must seek past ?2 and step
+    // forward through the index, never backwards and never through a sorter.
+    const opcodes = (db.query(`EXPLAIN ${SQL.firstQueued}`).all(1, 0) as { opcode: string }[]).map((row) => row.opcode);
+    expect(opcodes).toContain('SeekGT');
+    expect(opcodes).toContain('Next');
+    expect(opcodes.filter((opcode) => /^(Prev|Last|SeekLT|SeekLE|Sorter)/.test(opcode))).toEqual([]);
     // A create writes the table and one index: no index of queued tasks puts another page into
     // its commit (docs/performance.md).
     const indexes = db.query(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'tasks'`).all();
