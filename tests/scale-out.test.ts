@@ -174,6 +174,9 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
 
   test('a blocking read through the proxy is answered by a change made through another key source', async () => {
     const key = KEYS[1]!;
+    // The workspace's clock paused first: a start or an end of its earlier tasks would otherwise
+    // answer the blocked read before the create does.
+    expect((await viaProxy('POST', '/control/clock/pause', key, 'query')).status).toBe(200);
     const { version } = (await (await viaProxy('GET', '/tasks', key, 'query')).json()) as { version: number };
     let answered = false;
     const blocked = viaProxy('GET', `/tasks?index=${version}&wait=30s`, key, 'header').finally(() => {
@@ -185,6 +188,7 @@ describe.skipIf(!nginxBinary)('scale-out behind nginx', () => {
     const answer = (await (await blocked).json()) as { version: number; tasks: { name: string }[] };
     expect(answer.version).toBeGreaterThan(version);
     expect(answer.tasks.map((t) => t.name)).toContain(`${key} while blocked`);
+    expect((await viaProxy('POST', '/control/clock/resume', key, 'query')).status).toBe(200);
   });
 
   // A body over nginx's 16 KiB memory buffer used to be written to client_body_temp, which nginx's
