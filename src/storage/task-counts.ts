@@ -8,11 +8,16 @@ const MAX_REMEMBERED_COUNTS = 1000;
 
 export function createTaskCounts(countInDatabase: (ref: WorkspaceRef) => number) {
   const counts = new Map<string, number>();
+  /** The workspace counted last: already at the back of the Map's order, so not moved again. */
+  let latest = '';
 
   const remember = (key: string, count: number): void => {
+    if (key === latest && count > 0) return void counts.set(key, count);
     counts.delete(key);
+    latest = '';
     if (count <= 0) return;
     counts.set(key, count);
+    latest = key;
     if (counts.size > MAX_REMEMBERED_COUNTS) counts.delete(counts.keys().next().value!);
   };
 
@@ -45,6 +50,9 @@ export function createTaskCounts(countInDatabase: (ref: WorkspaceRef) => number)
     },
 
     /** Forgets every count (after a rolled-back commit, when memory may be ahead of the file). */
-    clear: (): void => counts.clear(),
+    clear(): void {
+      counts.clear();
+      latest = '';
+    },
   };
 }
