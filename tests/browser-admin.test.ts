@@ -207,6 +207,15 @@ browserTest(
     await shot(admin, 'revoked');
     await shot(candidate, 'candidate-revoked', false);
 
+    // A refresh of the table keeps the buttons themselves (a click landing during a refresh used
+    // to be lost with the replaced button), while the cells that changed are redrawn.
+    // (A property, not an attribute: the table compares what a cell shows, attributes included.)
+    const reissue = row.locator('button', { hasText: 'Re-issue' });
+    await reissue.evaluate((button) => Object.assign(button, { marked: true }));
+    await admin.waitForResponse((response) => new URL(response.url()).pathname === '/admin/keys', WAIT);
+    await admin.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await reissue.evaluate((button) => (button as HTMLButtonElement & { marked?: boolean }).marked)).toBe(true);
+
     // Re-issue: the form comes filled with her settings; a new key is shown, and she is active again.
     await row.locator('button', { hasText: 'Re-issue' }).click();
     expect(await admin.inputValue('#f-label')).toBe('Ada Lovelace, frontend');

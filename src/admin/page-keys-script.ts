@@ -155,14 +155,43 @@ function keyRow(key) {
       el('button', { type: 'button', text: 'Workspaces', onclick: () => selectKey(key.name) }),
       el('a', { class: 'button', href: path + '/report.html', text: 'Report' }),
       el('button', { type: 'button', text: 'Journal', title: 'download the NDJSON journal', onclick: () => downloadJournal(key.name) }),
-      issued ? el('button', { type: 'button', text: 'Re-issue', onclick: () => openIssueForm(key) }) : null,
+      issued ? el('button', { type: 'button', text: 'Re-issue', onclick: () => openIssueForm(currentKey(key.name)) }) : null,
       issued && key.status !== 'revoked' ? el('button', { type: 'button', class: 'danger', text: 'Revoke', onclick: () => revoke(key.name) }) : null)));
 }
 
+/** The key as the last refresh listed it (a row kept across refreshes must not act on old data). */
+const currentKey = (name) => state.keys.find((key) => key.name === name);
+
+/**
+ * The keys table brought up to date in place: a row, and a cell in it, is replaced only when what
+ * it shows changed. Replacing every row at every refresh swapped the buttons out from under the
+ * pointer, and a click landing in that moment was lost.
+ */
 function renderKeys(keys) {
   state.keys = keys;
-  $('keys-body').replaceChildren(...keys.map(keyRow));
+  const body = $('keys-body');
+  const shown = new Map([...body.children].map((row) => [row.dataset.key, row]));
+  keys.map(keyRow).forEach((fresh, index) => {
+    const row = shown.get(fresh.dataset.key);
+    shown.delete(fresh.dataset.key);
+    if (row) patchRow(row, fresh);
+    const placed = row || fresh;
+    if (body.children[index] !== placed) body.insertBefore(placed, body.children[index] || null);
+  });
+  for (const gone of shown.values()) gone.remove();
   $('key-count').textContent = keys.length + (keys.length === 1 ? ' key' : ' keys');
+}
+
+function patchRow(row, fresh) {
+  row.className = fresh.className;
+  // A copy: the cells that are used move out of fresh, whose own list shrinks as they go.
+  const cells = [...fresh.children];
+  cells.forEach((cell, i) => {
+    const was = row.children[i];
+    if (!was) row.append(cell);
+    else if (was.outerHTML !== cell.outerHTML) was.replaceWith(cell);
+  });
+  while (row.children.length > cells.length) row.lastElementChild.remove();
 }
 
 async function refreshKeys() {
