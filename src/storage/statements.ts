@@ -1,6 +1,7 @@
 // The prepared SQL of the task store, over the schema in database.ts, and the row → Task mapping.
 // Tasks are keyed by their workspace's integer `ws` (workspaces table) and their id.
 import type { Database } from 'bun:sqlite';
+import { cachedIsoTime } from '../domain/iso-time.ts';
 import type { Task, TaskStatus, TaskType } from '../domain/model.ts';
 
 export interface TaskRow {
@@ -15,19 +16,8 @@ export interface TaskRow {
   failure?: string | null;
 }
 
-/**
- * The last instant formatted, kept: the creates of one event-loop turn share their millisecond
- * (toISOString was 2 % of a create's profile).
- */
-let lastMs = Number.NaN;
-let lastIso = '';
-function isoOf(ms: number): string {
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
-}
+/** The creates of one event-loop turn share their millisecond (toISOString was 2 % of a create). */
+const isoOf = cachedIsoTime();
 
 const iso = (ms: number | null) => (ms === null ? null : isoOf(ms));
 
