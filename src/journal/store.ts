@@ -3,9 +3,11 @@
 //
 // A row per event cost a journaled read as much as a fifth of its CPU (an indexed insert, and at the
 // cap an indexed delete, per request: docs/performance.md). A row per key per commit, holding that
-// commit's events as one JSON array, costs each event its share of one insert.
+// commit's events packed (packing.ts; a JSON array before schema step 11), costs each event its
+// share of one insert and a dozen bytes.
 import type { Database } from 'bun:sqlite';
 import type { JournalEvent } from './events.ts';
+import { packEvents, unpackEvents } from './packing.ts';
 
 /** Schema step 8 (database.ts): the first journal, a row per event; step 10 turns it into chunks. */
 export const JOURNAL_SCHEMA = `CREATE TABLE journal (
@@ -22,7 +24,7 @@ export const JOURNAL_SCHEMA = `CREATE TABLE journal (
 /** At most this many events in one row: trimming the oldest chunk at the cap rewrites no more. */
 const EVENTS_PER_CHUNK = 1_000;
 
-/** Schema step 10: chunks of events (`id` is the chunk's last event id, `data` a JSON array). */
+/** Schema step 10: chunks of events (`id` is the chunk's last event id, `data` their bytes). */
 export function chunkJournal(db: Database): void {
   db.run(`CREATE TABLE journal_chunks (
      id INTEGER PRIMARY KEY,
@@ -46,6 +48,19 @@ export function chunkJournal(db: Database): void {
   db.run('DROP TABLE journal');
 }
 
+/**
+ * Schema step 11: chunks written as JSON arrays (step 10) are packed (packing.ts). The column
+ * keeps its declared TEXT: SQLite stores a BLOB in it as it is, and the table stays as it was.
+ */
+export function packJournal(db: Database): void {
+  const repack = db.query('UPDATE journal_chunks SET data = ?2 WHERE id = ?1');
+  for (const row of db
+    .query<{ id: number; data: string }, []>("SELECT id, data FROM journal_chunks WHERE typeof(data) = 'text'")
+    .all()) {
+    repack.run(row.id, packEvents(JSON.parse(row.data) as JournalEvent[]));
+  }
+}
+
 interface OldRow {
   id: number;
   key_name: string;
@@ -60,19 +75,19 @@ export function createJournalStore(db: Database) {
   const oldestChunks = db.query<{ id: number; events: number }, [string]>(
     'SELECT id, events FROM journal_chunks WHERE key_name = ?1 ORDER BY id',
   );
-  const chunkData = db.query<{ data: string }, [number]>('SELECT data FROM journal_chunks WHERE id = ?1');
+  const chunkData = db.query<{ data: Uint8Array }, [number]>('SELECT data FROM journal_chunks WHERE id = ?1');
   const deleteUpTo = db.query('DELETE FROM journal_chunks WHERE key_name = ?1 AND id <= ?2');
   const rewriteChunk = db.query('UPDATE journal_chunks SET events = ?2, data = ?3 WHERE id = ?1');
   const addDropped = db.query(`INSERT INTO journal_dropped (key_name, dropped) VALUES (?1, ?2)
      ON CONFLICT (key_name) DO UPDATE SET dropped = dropped + ?2`);
-  const byKey = db.query<{ data: string }, [string]>('SELECT data FROM journal_chunks WHERE key_name = ?1 ORDER BY id');
+  const byKey = db.query<{ data: Uint8Array }, [string]>('SELECT data FROM journal_chunks WHERE key_name = ?1 ORDER BY id');
 
   return {
     /** Appends `events` (one key's, oldest first, ids increasing) as one chunk or a few. */
     insert(keyName: string, events: readonly JournalEvent[]): void {
       for (let start = 0; start < events.length; start += EVENTS_PER_CHUNK) {
         const chunk = events.slice(start, start + EVENTS_PER_CHUNK);
-        insertChunk.run(chunk.at(-1)!.id, keyName, chunk.length, JSON.stringify(chunk));
+        insertChunk.run(chunk.at(-1)!.id, keyName, chunk.length, packEvents(chunk));
       }
     },
 
@@ -92,13 +107,13 @@ export function createJournalStore(db: Database) {
       }
       if (lastWhole !== undefined) deleteUpTo.run(keyName, lastWhole);
       if (partial && left > 0) {
-        const kept = (JSON.parse(chunkData.get(partial.id)!.data) as JournalEvent[]).slice(left);
-        rewriteChunk.run(partial.id, kept.length, JSON.stringify(kept));
+        const kept = unpackEvents(chunkData.get(partial.id)!.data).slice(left);
+        rewriteChunk.run(partial.id, kept.length, packEvents(kept));
       }
       addDropped.run(keyName, count);
     },
 
-    read: (keyName: string): JournalEvent[] => byKey.all(keyName).flatMap((row) => JSON.parse(row.data) as JournalEvent[]),
+    read: (keyName: string): JournalEvent[] => byKey.all(keyName).flatMap((row) => unpackEvents(row.data)),
 
     countsByKey: (): Map<string, number> =>
       new Map(

@@ -3,7 +3,7 @@
 import { Database, SQLiteError } from 'bun:sqlite';
 import { FRESH_SCHEMA, FRESH_SCHEMA_VERSION } from './fresh-schema.ts';
 import { saltKeyIdentities, storeNewSalt } from './key-migration.ts';
-import { chunkJournal, JOURNAL_SCHEMA } from '../journal/store.ts';
+import { chunkJournal, JOURNAL_SCHEMA, packJournal } from '../journal/store.ts';
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
@@ -127,6 +127,8 @@ export const MIGRATIONS: readonly Migration[] = [
    CREATE INDEX tasks_running ON tasks (ws, ends_at) WHERE status = 'running';`,
   // 10: the journal in chunks, a row per key per commit instead of a row per event (store.ts).
   chunkJournal,
+  // 11: the journal's chunks packed (packing.ts) instead of JSON arrays: a dozen bytes an event.
+  packJournal,
 ];
 
 export function openDatabase(path: string): Database {
