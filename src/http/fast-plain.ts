@@ -80,11 +80,9 @@ export function plainRequests(options: PlainRequestOptions, method: string, path
       metrics?.observe(response.status, elapsed / 1000);
       const ms = Math.round(elapsed * 10) / 10;
       if (log) logger.request(line, response.status, ms);
-      if (recorder) {
-        recorder.tag(request, ref);
-        // Handed over rather than read back: reading a sent Response's headers builds them again.
-        recorder.answered(request, path, response.status, ms, headers, body);
-      }
+      // Handed over rather than read back: reading a sent Response's headers builds them again;
+      // and the ref itself, not through a tag (a WeakMap entry per request for the collector).
+      recorder?.answeredFor(ref, request, path, response.status, ms, headers, body);
       return response;
     },
   };

@@ -35,6 +35,43 @@ const journaledPath = (path: string) => path === '/tasks' || path.startsWith('/t
 export function createRecorder(journal: Journal) {
   const tags = new WeakMap<Request, WorkspaceRef>();
 
+  /** Records a request from the key of `ref.keyHash`, about workspace `ref.workspaceId` (as given). */
+  function answeredFor(
+    ref: WorkspaceRef,
+    request: Request,
+    path: string,
+    status: number,
+    ms: number,
+    headers: Headers,
+    response: unknown,
+  ): void {
+    const origin = request.headers.get('origin') ?? undefined;
+    const userAgent = request.headers.get('user-agent') ?? undefined;
+    const workspace = ref.workspaceId.slice(0, 64);
+    const message = status >= 400 ? messageOf(response) : undefined;
+    if (path === STREAM_PATH) {
+      const fault = headerOf(response, headers, 'x-taskmock-fault');
+      if (status >= 400)
+        journal.record(ref.keyHash, { kind: 'socket.refused', workspace, status, message, fault, origin, userAgent });
+      return;
+    }
+    if (!journaledPath(path)) return;
+    const retryAfter = headerOf(response, headers, 'retry-after');
+    journal.record(ref.keyHash, {
+      kind: 'request',
+      workspace,
+      method: request.method,
+      path,
+      status,
+      ms,
+      fault: headerOf(response, headers, 'x-taskmock-fault'),
+      retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
+      message,
+      origin,
+      userAgent,
+    });
+  }
+
   return {
     /** The request came from the key of `ref.keyHash`, about workspace `ref.workspaceId` (as given). */
     tag(request: Request, ref: WorkspaceRef): void {
@@ -44,33 +81,11 @@ export function createRecorder(journal: Journal) {
     /** Called once per answered request by the after-response hook. */
     answered(request: Request, path: string, status: number, ms: number, headers: Headers, response: unknown): void {
       const ref = tags.get(request);
-      if (!ref) return;
-      const origin = request.headers.get('origin') ?? undefined;
-      const userAgent = request.headers.get('user-agent') ?? undefined;
-      const workspace = ref.workspaceId.slice(0, 64);
-      const message = status >= 400 ? messageOf(response) : undefined;
-      if (path === STREAM_PATH) {
-        const fault = headerOf(response, headers, 'x-taskmock-fault');
-        if (status >= 400)
-          journal.record(ref.keyHash, { kind: 'socket.refused', workspace, status, message, fault, origin, userAgent });
-        return;
-      }
-      if (!journaledPath(path)) return;
-      const retryAfter = headerOf(response, headers, 'retry-after');
-      journal.record(ref.keyHash, {
-        kind: 'request',
-        workspace,
-        method: request.method,
-        path,
-        status,
-        ms,
-        fault: headerOf(response, headers, 'x-taskmock-fault'),
-        retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
-        message,
-        origin,
-        userAgent,
-      });
+      if (ref) answeredFor(ref, request, path, status, ms, headers, response);
     },
+
+    /** The same, for an answer given in front of Elysia, which knows its ref without a tag. */
+    answeredFor,
 
     /** A change being written (inside its transaction): one event per task it touches. */
     changed(ref: WorkspaceRef, changes: TaskChange[], removedBy: RemovalCause): void {
