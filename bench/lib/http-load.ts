@@ -83,17 +83,25 @@ async function runBunLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /**
- * Measures two servers alternately, `rounds` times each after a one-second warm-up of both, and
- * keeps each one's median round: drift on a shared machine then hits both alike. `perRound` says
- * each round's ratio (mine / base), for the notes.
+ * Under load, JavaScriptCore keeps compiling for about five seconds, on the second core, where
+ * the load generator runs (a JIT thread of taskmock used 0.8 – 1.0 s of CPU in the first 5 s of
+ * POST load, 0.03 – 0.26 s in each 5 s after: docs/performance.md). Rounds measured while it does
+ * are worth a server's first seconds, not its throughput.
+ */
+export const WARM_UP_SECONDS = 5;
+
+/**
+ * Measures two servers alternately, `rounds` times each after a warm-up of both, and keeps each
+ * one's median round: drift on a shared machine then hits both alike. `perRound` says each
+ * round's ratio (mine / base), for the notes.
  */
 export async function compareAlternating(
   base: LoadSpec,
   mine: LoadSpec,
   rounds: number,
 ): Promise<{ base: LoadResult; mine: LoadResult; perRound: string }> {
-  await runHttpLoad({ ...base, seconds: 1 });
-  await runHttpLoad({ ...mine, seconds: 1 });
+  await runHttpLoad({ ...base, seconds: WARM_UP_SECONDS });
+  await runHttpLoad({ ...mine, seconds: WARM_UP_SECONDS });
   const baseRuns: LoadResult[] = [];
   const mineRuns: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {

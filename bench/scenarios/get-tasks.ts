@@ -1,6 +1,6 @@
 // Scenario 1: GET /tasks on a 100-task workspace, against a bare Bun.serve answering the same bytes.
 import { createTask, inParallel, tasksUrl, waitAllCompleted } from '../lib/client.ts';
-import { compareAlternating, type LoadResult } from '../lib/http-load.ts';
+import { compareAlternating, type LoadResult, WARM_UP_SECONDS } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
 import { fmt, met, ratio, type Row } from '../lib/report.ts';
 import { startBaseline, startTaskmock, type RunningServer } from '../lib/servers.ts';
@@ -33,7 +33,7 @@ export async function runGetTasks({ quick, note }: ScenarioOptions): Promise<Row
     const load = { method: 'GET', connections: CONNECTIONS, seconds } as const;
     const { base, mine, perRound } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
     note(
-      `1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a 1 s warm-up, median round kept; ${perRound}.`,
+      `1. GET /tasks: wrk-style closed loop, ${CONNECTIONS} connections; baseline and taskmock alternate, ${rounds} × ${seconds} s each after a ${WARM_UP_SECONDS} s warm-up of each, median round kept; ${perRound}.`,
     );
     return rows(base, mine);
   } finally {
