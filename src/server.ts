@@ -220,8 +220,10 @@ export function buildTaskmock(config: Config, options: BuildOptions = {}) {
     close(): void {
       scheduler.stop();
       expiries.stop();
-      // The last commit writes the counters whenever they were last written.
+      // The last commit writes the counters whenever they were last written, and every
+      // workspace's exact version (a restart then goes on from it, with no jump).
       countersSavedAt = Number.NEGATIVE_INFINITY;
+      store.storeCountersExactly();
       batch.close();
       db.close();
     },

@@ -82,3 +82,49 @@ test('kill -9 mid-run loses no acknowledged task; running tasks keep their end t
     expect(await second.process.exited).toBe(0);
   }
 });
+
+test('kill -9 after the highest task was deleted: the next id is past it, and the version never goes back', async () => {
+  const db = join(dir.path, 'counters.sqlite');
+  const flags = ['--db', db, '--time-scale', '0.001', '--log-level', 'warn'];
+  const tasksUrl = (url: string) => `${url}/tasks?api_key=demo&workspace_id=counted`;
+  const create = async (url: string, name: string): Promise<Task> => {
+    const response = await fetch(tasksUrl(url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, type: 'gx.tiny' }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { task: Task }).task;
+  };
+  const version = async (url: string) => ((await (await fetch(tasksUrl(url))).json()) as { version: number }).version;
+  const first = await spawnServer(flags);
+  let top = 0;
+  for (let i = 0; i < 5; i++) top = (await create(first.url, `t${i}`)).id;
+  // Queued (time runs a thousand times slower), so the highest task can be deleted.
+  expect((await fetch(`${first.url}/tasks/${top}?api_key=demo&workspace_id=counted`, { method: 'DELETE' })).status).toBe(204);
+  const before = await version(first.url);
+  first.process.kill('SIGKILL');
+  await first.process.exited;
+
+  const second = await spawnServer(flags);
+  let beforeCleanStop: number;
+  try {
+    const after = await version(second.url);
+    expect(after).toBeGreaterThanOrEqual(before);
+    const next = await create(second.url, 'after the crash');
+    expect(next.id).toBe(top + 1);
+    beforeCleanStop = await version(second.url);
+    expect(beforeCleanStop).toBeGreaterThan(after);
+  } finally {
+    second.process.kill('SIGTERM');
+    expect(await second.process.exited).toBe(0);
+  }
+  // A clean stop stores the exact version: the next start goes on from it, with no jump.
+  const third = await spawnServer(flags);
+  try {
+    expect(await version(third.url)).toBe(beforeCleanStop);
+  } finally {
+    third.process.kill('SIGTERM');
+    expect(await third.process.exited).toBe(0);
+  }
+});

@@ -11,6 +11,7 @@ import type { WorkspaceRef } from '../src/domain/model.ts';
 import { createCommitBatch } from '../src/storage/commit-batch.ts';
 import { SQL } from '../src/storage/statements.ts';
 import { createStore } from '../src/storage/store.ts';
+import { VERSIONS_RESERVED } from '../src/storage/workspace-counters.ts';
 import { testTaskmock } from './helpers.ts';
 
 const ref: WorkspaceRef = { keyHash: 'hash', workspaceId: 'w' };
@@ -198,7 +199,7 @@ test('key counters go with a commit at most every 250 ms, and every one of them 
   }
 });
 
-test('ids and versions held in memory reach the row with their commit, and a rolled-back one is forgotten', () => {
+test('the row holds a version bound reserved ahead and is written once per reserved block, not per commit', () => {
   const db = openDatabase(':memory:');
   const batch = createCommitBatch(db, () => {});
   const store = createStore(db, batch);
@@ -208,19 +209,37 @@ test('ids and versions held in memory reach the row with their commit, and a rol
     db.run('CREATE TABLE doomed_child (parent INTEGER REFERENCES doomed_parent (id) DEFERRABLE INITIALLY DEFERRED)');
     for (let i = 0; i < 3; i++) store.createTask(ref, `t${i}`, 'gx.tiny', 1000);
     batch.commitNow();
-    expect(row()).toEqual({ last_task_id: 3, version: 3 });
-    // A commit that fails takes its create's id and version with it.
+    // The first change reserves a block of versions; the ids are in the task rows too.
+    expect(row()).toEqual({ last_task_id: 3, version: 3 + VERSIONS_RESERVED });
+    for (let i = 0; i < 5; i++) {
+      store.createTask(ref, `more${i}`, 'gx.tiny', 1000);
+      batch.commitNow();
+    }
+    expect(row()).toEqual({ last_task_id: 3, version: 3 + VERSIONS_RESERVED });
+    expect(store.version(ref)).toBe(8);
+    // A commit that fails takes its create's id with it; the version goes on past the bound.
     store.createTask(ref, 'doomed', 'gx.tiny', 1000);
     batch.write(() => db.run('INSERT INTO doomed_child VALUES (42)'));
     batch.commitNow();
-    expect(row()).toEqual({ last_task_id: 3, version: 3 });
-    expect(store.createTask(ref, 'kept', 'gx.tiny', 1000).id).toBe(4);
-    expect(store.version(ref)).toBe(4);
-    // A reset restarts the ids and keeps the version growing.
+    expect(store.createTask(ref, 'kept', 'gx.tiny', 1000).id).toBe(9);
+    expect(store.version(ref)).toBe(4 + VERSIONS_RESERVED);
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 9, version: 4 + 2 * VERSIONS_RESERVED });
+    // Deleting the task with the highest id stores the last id with that commit.
+    store.createTask(ref, 'top', 'gx.tiny', 1000);
+    batch.commitNow();
+    expect(store.deleteQueuedTask(ref, 10)).toBe(true);
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 10, version: 4 + 2 * VERSIONS_RESERVED });
+    // A reset restarts the ids, stored at once, and keeps the version growing.
     store.resetWorkspace(ref);
     batch.commitNow();
-    expect(row()).toEqual({ last_task_id: 0, version: 5 });
+    expect(row()).toEqual({ last_task_id: 0, version: 4 + 2 * VERSIONS_RESERVED });
     expect(store.createTask(ref, 'after reset', 'gx.tiny', 1000).id).toBe(1);
+    // A clean stop stores the exact version, so a restart goes on without a jump.
+    store.storeCountersExactly();
+    batch.commitNow();
+    expect(row()).toEqual({ last_task_id: 1, version: 8 + VERSIONS_RESERVED });
   } finally {
     db.close();
   }

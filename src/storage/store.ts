@@ -47,7 +47,8 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     taskChanges: TaskChange[],
     removedBy: RemovalCause = 'reset',
   ): number => {
-    return announce(ref, counters.bumpVersion(ws), taskChanges, removedBy);
+    const removes = taskChanges.some((change) => change.op === 'remove');
+    return announce(ref, counters.bumpVersion(ws, removes), taskChanges, removedBy);
   };
   /** For a write that has already bumped the version (a create): witness and announce it. */
   const announce = (ref: WorkspaceRef, version: number, taskChanges: TaskChange[], removedBy: RemovalCause): number => {
@@ -138,6 +139,9 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
       counts.adjust(ref, -removed);
       return removed;
     },
+
+    /** Before the last commit of a clean stop: it stores every workspace's exact id and version. */
+    storeCountersExactly: counters.storeExactly,
 
     /** The workspace's version: 0 for one that never changed (reading it creates nothing). */
     version(ref: WorkspaceRef): number {
