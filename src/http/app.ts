@@ -48,7 +48,9 @@ export function createApp(deps: AppDependencies) {
 }
 
 export function buildElysia(deps: AppDependencies) {
-  let app = new Elysia({ name: 'taskmock' })
+  // Elysia by default finds a URL's path from its 11th character on, assuming a host of four or
+  // more; a proxy or container network may call this server `api` or `x`.
+  let app = new Elysia({ name: 'taskmock', handler: { standardHostname: false } })
     .use(httpErrors(deps.logger))
     .use(cors(deps.config.corsOrigins))
     .use(requestLog(deps.logger, deps.recorder, deps.metrics))
