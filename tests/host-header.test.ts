@@ -1,7 +1,7 @@
 // Whatever the request's Host header says, a route answers the same: a proxy or a container network
 // may name the server `api`, `tm` or `x` (with no port), and every answer, Bun's router's or
 // Elysia's, must still find its path. (Elysia assumes hosts of at least four characters unless told
-// otherwise: `http://x/tasks` would have been looked up as `/tasks`'s tail.)
+// otherwise, and looked for the path of `http://x/tasks?...` from inside `tasks`.)
 import { afterAll, expect, test } from 'bun:test';
 import { startTaskmock } from '../src/server.ts';
 import { silentLogger, testConfig } from './helpers.ts';

@@ -231,4 +231,40 @@ describe('the change history', () => {
     expect(history.changesSince(ref, 0, 6)).toHaveLength(6);
     expect(history.changesSince(c, 0, 4)).toHaveLength(4);
   });
+
+  test('every resume is exact, from each version of a workspace of 1 to 20 changes', () => {
+    for (let count = 1; count <= 20; count++) {
+      const changes = createChangeFeed();
+      const history = createChangeHistory({ changes }, { perWorkspace: 1000, total: 100_000 });
+      // Names with tabs and newlines: they must come back unchanged.
+      for (let version = 1; version <= count; version++) {
+        changes.announce({ ref, version, changes: [{ op: 'put', task: { id: version, name: `a\tb\nc ${version}` } as never }] });
+      }
+      for (let since = 0; since < count; since++) {
+        const got = history
+          .changesSince(ref, since, count)!
+          .map((change) => (change as { task: { id: number; name: string } }).task);
+        const ids = Array.from({ length: count - since }, (_, i) => since + 1 + i);
+        expect(got).toEqual(ids.map((id) => ({ id, name: `a\tb\nc ${id}` })));
+      }
+      expect(history.changesSince(ref, 0, count + 1)).toBeUndefined();
+      expect(history.heldCount()).toBe(count);
+    }
+  });
+
+  test('the total bound counts the changes of every workspace: the least recently changed go first', () => {
+    const changes = createChangeFeed();
+    const history = createChangeHistory({ changes }, { perWorkspace: 1000, total: 10 });
+    const refs = Array.from({ length: 5 }, (_, i): WorkspaceRef => ({ keyHash: 'k', workspaceId: `few-${i}` }));
+    // Three changes each: the fourth workspace's pushes the total past 10, so the first one goes.
+    for (const each of refs.slice(0, 4))
+      for (let v = 1; v <= 3; v++) changes.announce({ ref: each, version: v, changes: [put(v)] });
+    expect(history.heldCount()).toBe(9);
+    expect(history.changesSince(refs[0]!, 0, 3)).toBeUndefined();
+    expect(history.changesSince(refs[3]!, 0, 3)).toHaveLength(3);
+    for (let v = 1; v <= 3; v++) changes.announce({ ref: refs[4]!, version: v, changes: [put(v)] });
+    expect(history.heldCount()).toBe(9);
+    expect(history.changesSince(refs[1]!, 0, 3)).toBeUndefined();
+    expect(history.changesSince(refs[2]!, 0, 3)).toHaveLength(3);
+  });
 });
