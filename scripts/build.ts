@@ -18,7 +18,7 @@
 //                            than the `bun build` CLI.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 
 const ROOT = join(import.meta.dir, '..');
@@ -62,13 +62,16 @@ const librariesLoadedLater: Bun.BunPlugin = {
   name: 'taskmock-libraries-loaded-later',
   setup(build) {
     const ours = join(ROOT, 'src');
-    build.onResolve({ filter: /^(elysia|@elysiajs\/swagger|@sinclair\/typebox)$/ }, (args) =>
+    const names = Object.keys(LATER_LIBRARIES).map((name) => name.replace(/[/.]/g, '\\$&'));
+    // The entry point's path inside the executable, as Bun's loader resolves it from the start bundle.
+    const segments = JSON.stringify(['.', ...relative(ours, LIBRARIES_ENTRY).split(sep)]);
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
       args.importer.startsWith(ours) && args.importer !== LIBRARIES_ENTRY
         ? { path: args.path, namespace: 'taskmock-later' }
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'taskmock-later' }, (args) => ({
-      contents: `module.exports = require(['.', 'http', 'elysia-vendor.ts'].join('/'))[${JSON.stringify(LATER_LIBRARIES[args.path])}];`,
+      contents: `module.exports = require(${segments}.join('/'))[${JSON.stringify(LATER_LIBRARIES[args.path])}];`,
       loader: 'js',
     }));
   },
