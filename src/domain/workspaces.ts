@@ -17,10 +17,11 @@ export function createWorkspaces({ store, maxWorkspacesFor }: { store: Store; ma
   const connectionCount = (ref: WorkspaceRef) => connections.get(workspaceKey(ref)) ?? 0;
   const exists = (ref: WorkspaceRef) => connectionCount(ref) > 0 || store.hasTasks(ref);
 
+  /** Workspaces holding tasks (a kept count), and those with only sockets open. */
   function existingCount(keyHash: string): number {
-    const ids = new Set(store.workspaceIdsWithTasks(keyHash));
-    for (const id of connectedIds.get(keyHash) ?? []) ids.add(id);
-    return ids.size;
+    let count = store.occupiedWorkspaces(keyHash);
+    for (const workspaceId of connectedIds.get(keyHash) ?? []) if (!store.hasTasks({ keyHash, workspaceId })) count++;
+    return count;
   }
 
   return {

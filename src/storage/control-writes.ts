@@ -6,6 +6,7 @@ import type { CommitBatch } from './commit-batch.ts';
 import type { QueueHeads } from './queue-heads.ts';
 import type { WorkspaceCounters } from './workspace-counters.ts';
 import { type prepareStatements, toTask } from './statements.ts';
+import type { createOccupiedWorkspaces } from './occupied-workspaces.ts';
 import type { createTaskCounts } from './task-counts.ts';
 import type { createWorkspaceIds } from './workspace-ids.ts';
 
@@ -36,6 +37,8 @@ interface Parts {
   recordChangeIn: (ws: number, ref: WorkspaceRef, changes: TaskChange[]) => number;
   ids: ReturnType<typeof createWorkspaceIds>;
   counts: ReturnType<typeof createTaskCounts>;
+  /** Each key's count of workspaces that hold tasks, kept by these writes too. */
+  occupied: ReturnType<typeof createOccupiedWorkspaces>;
   batch: CommitBatch;
   queueHeads: QueueHeads;
   counters: WorkspaceCounters;
@@ -44,7 +47,7 @@ interface Parts {
 }
 
 export function createControlWrites(parts: Parts) {
-  const { statements, recordChangeIn, ids, counts, batch, queueHeads, counters, workspaceRow } = parts;
+  const { statements, recordChangeIn, ids, counts, occupied, batch, queueHeads, counters, workspaceRow } = parts;
   return {
     clockOf(ref: WorkspaceRef): ClockState {
       const row = statements.clockOf.get(ref.keyHash, ref.workspaceId);
@@ -79,11 +82,13 @@ export function createControlWrites(parts: Parts) {
         return rows.length;
       });
       counts.adjust(ref, -removed);
+      occupied.removed(ref, removed);
       return removed;
     },
 
     /** Inserts the next task of the workspace; `rowFor` decides its fields once its id is known. */
     insertFixture(ref: WorkspaceRef, rowFor: (id: number) => FixtureRow): Task {
+      const wasEmpty = occupied.addingToEmpty(ref);
       const task = batch.write(() => {
         const ws = workspaceRow(ref);
         const id = counters.nextId(ws);
@@ -94,6 +99,7 @@ export function createControlWrites(parts: Parts) {
         return task;
       });
       counts.added(ref);
+      occupied.added(ref, wasEmpty);
       return task;
     },
 

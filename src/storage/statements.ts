@@ -54,6 +54,8 @@ export const SQL = {
   flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed', 'failed') RETURNING id`,
   workspaceIdsWithTasks: `SELECT workspace_id FROM workspaces w
        WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
+  countWorkspacesWithTasks: `SELECT count(*) AS n FROM workspaces w
+       WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
   // Startup: workspaces with a running task (from the index) or a queued one (a scan of each).
   unfinishedWorkspaces: `SELECT key_hash, workspace_id FROM workspaces w
@@ -106,6 +108,7 @@ export function prepareStatements(db: Database) {
     deleteQueued: () => db.query<{ id: number }, [number, number]>(SQL.deleteQueued),
     flushDispatched: () => db.query<{ id: number }, [number]>(SQL.flushDispatched),
     workspaceIdsWithTasks: () => db.query<{ workspace_id: string }, [string]>(SQL.workspaceIdsWithTasks),
+    countWorkspacesWithTasks: () => db.query<{ n: number }, [string]>(SQL.countWorkspacesWithTasks),
     hasTasks: () => db.query<{ one: number }, [number]>(SQL.hasTasks),
     unfinishedWorkspaces: () => db.query<{ key_hash: string; workspace_id: string }, []>(SQL.unfinishedWorkspaces),
     runningSummary: () => db.query<{ running: number; next_end_at: number | null }, [number]>(SQL.runningSummary),

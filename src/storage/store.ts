@@ -18,6 +18,7 @@ import { createChangeFeed, type ChangeFeed, type TaskChange } from '../domain/ch
 import type { Task, TaskType, WorkspaceRef } from '../domain/model.ts';
 import type { CommitBatch } from './commit-batch.ts';
 import { createControlWrites } from './control-writes.ts';
+import { createOccupiedWorkspaces } from './occupied-workspaces.ts';
 import { createQueueHeads } from './queue-heads.ts';
 import { prepareStatements, toTask } from './statements.ts';
 import { createTaskCounts } from './task-counts.ts';
@@ -61,8 +62,16 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
     const ws = ids.find(ref);
     return ws === undefined ? 0 : statements.countTasks.get(ws)!.n;
   });
+  /** Whether the workspace holds a task. A kept count is never zero, so the usual answer costs no SQL. */
+  const hasTasks = (ref: WorkspaceRef): boolean => {
+    if (counts.knownToHoldTasks(ref)) return true;
+    const ws = ids.find(ref);
+    return ws !== undefined && statements.hasTasks.get(ws) !== null;
+  };
+  const occupied = createOccupiedWorkspaces((keyHash) => statements.countWorkspacesWithTasks.get(keyHash)!.n, hasTasks);
   const queueHeads = createQueueHeads();
   batch.onRollback(() => {
+    occupied.clear();
     counts.clear();
     ids.clear();
     queueHeads.clear();
@@ -95,8 +104,10 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
 
   return {
     createTask(ref: WorkspaceRef, name: string, type: TaskType, now: number): Task {
+      const wasEmpty = occupied.addingToEmpty(ref);
       const task = batch.write(() => insertTask(ref, name, type, now));
       counts.added(ref);
+      occupied.added(ref, wasEmpty);
       return task;
     },
 
@@ -107,12 +118,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
 
     countTasks: counts.count,
 
-    hasTasks(ref: WorkspaceRef): boolean {
-      // A kept count is never zero: asked before every create, so the usual answer costs no SQL.
-      if (counts.knownToHoldTasks(ref)) return true;
-      const ws = ids.find(ref);
-      return ws !== undefined && statements.hasTasks.get(ws) !== null;
-    },
+    hasTasks,
 
     /** Deletes a task only while it is still queued; false if it is missing or already dispatched. */
     deleteQueuedTask(ref: WorkspaceRef, id: number): boolean {
@@ -124,6 +130,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
         return rows.length;
       });
       counts.adjust(ref, -deleted);
+      occupied.removed(ref, deleted);
       return deleted > 0;
     },
 
@@ -137,6 +144,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
         return rows.length;
       });
       counts.adjust(ref, -removed);
+      occupied.removed(ref, removed);
       return removed;
     },
 
@@ -159,6 +167,9 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
       return recordChangeIn(ws, ref, taskChanges);
     },
 
+    /** How many of the key's workspaces hold tasks (the workspace limit's count, SPEC §4). */
+    occupiedWorkspaces: occupied.count,
+
     workspaceIdsWithTasks: (keyHash: string): string[] =>
       statements.workspaceIdsWithTasks.all(keyHash).map((row) => row.workspace_id),
 
@@ -167,7 +178,7 @@ export function createStore(db: Database, batch: CommitBatch, changes: ChangeFee
 
     ...createTransitions({ statements, recordChangeIn, ids, batch, queueHeads, counters }),
 
-    ...createControlWrites({ statements, recordChangeIn, ids, counts, batch, queueHeads, counters, workspaceRow }),
+    ...createControlWrites({ statements, recordChangeIn, ids, counts, occupied, batch, queueHeads, counters, workspaceRow }),
 
     /** Sets the one witness of every change (the journal). */
     witnessChanges(listener: ChangeWitness): void {
