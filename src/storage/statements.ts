@@ -40,6 +40,9 @@ export function toTask(row: TaskRow): Task {
 /** The columns a Task is made of (toTask), as listed and as returned by a write. */
 const TASK_COLUMNS = 'id, name, type, status, created_at, started_at, completed_at, failure';
 
+/** The workspaces of key ?1 that hold at least one task (listed, or counted for the limit). */
+const KEY_WORKSPACES_WITH_TASKS = 'FROM workspaces w WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)';
+
 /** The statements' text, exported so tests can ask SQLite how it plans the very same queries. */
 export const SQL = {
   /** The workspace's row, made on its first task (its counters are workspace-counters.ts's). */
@@ -52,10 +55,8 @@ export const SQL = {
   countTasks: 'SELECT count(*) AS n FROM tasks WHERE ws = ?1',
   deleteQueued: `DELETE FROM tasks WHERE ws = ?1 AND id = ?2 AND status = 'queued' RETURNING id`,
   flushDispatched: `DELETE FROM tasks WHERE ws = ?1 AND status IN ('running', 'completed', 'failed') RETURNING id`,
-  workspaceIdsWithTasks: `SELECT workspace_id FROM workspaces w
-       WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
-  countWorkspacesWithTasks: `SELECT count(*) AS n FROM workspaces w
-       WHERE key_hash = ?1 AND EXISTS (SELECT 1 FROM tasks t WHERE t.ws = w.ws)`,
+  workspaceIdsWithTasks: `SELECT workspace_id ${KEY_WORKSPACES_WITH_TASKS}`,
+  countWorkspacesWithTasks: `SELECT count(*) AS n ${KEY_WORKSPACES_WITH_TASKS}`,
   hasTasks: 'SELECT 1 AS one FROM tasks WHERE ws = ?1 LIMIT 1',
   // Startup: workspaces with a running task (from the index) or a queued one (a scan of each).
   unfinishedWorkspaces: `SELECT key_hash, workspace_id FROM workspaces w
