@@ -84,6 +84,24 @@ test('scheduler progress reads running tasks from their index and queued ones fr
   }
 });
 
+test('a create checks its status with comparisons, not a table SQLite builds on every insert', () => {
+  const db = openDatabase(':memory:');
+  try {
+    // `status IN (four values)` made every INSERT build and fill a table first (docs/performance.md).
+    const opcodes = (sql: string) => (db.query(`EXPLAIN ${sql}`).all() as { opcode: string }[]).map((row) => row.opcode);
+    expect(opcodes(SQL.insertTask)).not.toContain('OpenEphemeral');
+    expect(opcodes(SQL.insertFixture)).not.toContain('OpenEphemeral');
+    // The comparisons still refuse what the IN list did, and let each of the four through.
+    const insert = db.query('INSERT INTO tasks (ws, id, name, type, status, created_at) VALUES (1, ?1, ?2, ?3, ?4, 0)');
+    for (const [id, status] of ['queued', 'running', 'completed', 'failed'].entries())
+      insert.run(id + 1, 'ok', 'gx.tiny', status);
+    expect(() => insert.run(9, 'bad', 'gx.tiny', 'done')).toThrow(/CHECK constraint failed/);
+    expect(db.query('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 4 });
+  } finally {
+    db.close();
+  }
+});
+
 describe('the first queued task is found whatever came before it', () => {
   const firstQueuedId = (store: ReturnType<typeof createStore>) => store.progress(ref).firstQueued?.id ?? null;
   const startNext = (store: ReturnType<typeof createStore>, at: number) =>

@@ -98,6 +98,41 @@ test('a version-2 database opens with every workspace on real time and its tasks
   db.close();
 });
 
+test('a version-11 database keeps every task, a failed one with its failure, when its table is rebuilt', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const path = join(dir.path, 'v11.sqlite');
+  const old = new Database(path, { create: true });
+  for (const migration of MIGRATIONS.slice(0, 11)) runMigration(old, migration);
+  old.run('PRAGMA user_version = 11');
+  old.run(`INSERT INTO workspaces (key_hash, workspace_id, last_task_id, version) VALUES ('k', 'w', 4, 9)`);
+  old.run(`INSERT INTO tasks VALUES
+     (1, 1, 'done', 'gx.tiny', 'completed', 1000, 2000, 2500, 2500, NULL),
+     (1, 2, 'broke', 'gx.tiny', 'failed', 1000, 2000, 2600, 2600, 'out of memory'),
+     (1, 3, 'busy', 'gx.heavy', 'running', 1000, 3000, 90000, NULL, NULL),
+     (1, 4, 'waits', 'gx.small', 'queued', 1000, NULL, NULL, NULL, NULL)`);
+  old.close();
+
+  const db = openDatabase(path);
+  const batch = createCommitBatch(db);
+  const store = createStore(db, batch);
+  const ref = { keyHash: 'k', workspaceId: 'w' };
+  expect(store.listTasks(ref).map((task) => [task.id, task.status, task.failure])).toEqual([
+    [1, 'completed', undefined],
+    [2, 'failed', 'out of memory'],
+    [3, 'running', undefined],
+    [4, 'queued', undefined],
+  ]);
+  expect(store.progress(ref)).toEqual({
+    running: 1,
+    nextEndAt: 90000,
+    firstQueued: { id: 4, type: 'gx.small', createdAt: 1000 },
+  });
+  expect(store.createTask(ref, 'next', 'gx.tiny', 5000).id).toBe(5);
+  batch.commitNow();
+  db.close();
+});
+
 test('a new file is built complete and then commits with synchronous NORMAL; an existing one never drops below NORMAL', () => {
   const dir = tempDir();
   dirs.push(dir);
