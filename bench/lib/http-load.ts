@@ -100,16 +100,25 @@ export async function compareAlternating(
   mine: LoadSpec,
   rounds: number,
 ): Promise<{ base: LoadResult; mine: LoadResult; perRound: string }> {
-  await runHttpLoad({ ...base, seconds: WARM_UP_SECONDS });
-  await runHttpLoad({ ...mine, seconds: WARM_UP_SECONDS });
-  const baseRuns: LoadResult[] = [];
-  const mineRuns: LoadResult[] = [];
+  const { medians, perRound } = await measureAlternating([base, mine], rounds);
+  return { base: medians[0]!, mine: medians[1]!, perRound: `per-round ratios ${perRound[1]}` };
+}
+
+/**
+ * Any number of servers in turn, as `compareAlternating` does two: each one's median round, and
+ * for each its per-round ratios to the first server's same round (`perRound[0]` is all 1.00).
+ */
+export async function measureAlternating(
+  specs: readonly LoadSpec[],
+  rounds: number,
+): Promise<{ medians: LoadResult[]; perRound: string[] }> {
+  for (const spec of specs) await runHttpLoad({ ...spec, seconds: WARM_UP_SECONDS });
+  const runs: LoadResult[][] = specs.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    baseRuns.push(await runHttpLoad(base));
-    mineRuns.push(await runHttpLoad(mine));
+    for (const [i, spec] of specs.entries()) runs[i]!.push(await runHttpLoad(spec));
   }
-  const ratios = mineRuns.map((run, i) => (run.rps / baseRuns[i]!.rps).toFixed(2));
-  return { base: medianRun(baseRuns), mine: medianRun(mineRuns), perRound: `per-round ratios ${ratios.join(', ')}` };
+  const perRound = runs.map((own) => own.map((run, i) => (run.rps / runs[0]![i]!.rps).toFixed(2)).join(', '));
+  return { medians: runs.map(medianRun), perRound };
 }
 
 function medianRun(runs: LoadResult[]): LoadResult {

@@ -1,10 +1,12 @@
 // Scenario 2b: POST /tasks spread round-robin over 1,000 workspaces of 250 keys (the hosted case:
-// many candidates at once), each create durably committed, against the bare appending Bun.serve.
-import { compareAlternating, type LoadResult } from '../lib/http-load.ts';
+// many candidates at once), each create durably committed, against the bare appending Bun.serve;
+// with the durable floor beside it (post-floors.ts).
+import type { LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
 import { fmt, met, ratio, type Row } from '../lib/report.ts';
-import { startBaseline, startTaskmock, type RunningServer } from '../lib/servers.ts';
+import type { RunningServer } from '../lib/servers.ts';
 import type { ScenarioOptions } from './options.ts';
+import { floorRows, measurePost, startPostServers } from './post-floors.ts';
 
 const CONNECTIONS = 50;
 const KEYS = 250;
@@ -21,20 +23,18 @@ export async function runPostSpread({ quick, note }: ScenarioOptions): Promise<R
   const seconds = quick ? 2 : 3;
   const rounds = quick ? 1 : 3;
   const dir = tempDir('post-spread');
-  const servers: RunningServer[] = [];
+  const started: RunningServer[] = [];
   try {
-    const bare = await startBaseline('append-post');
-    servers.push(bare);
-    const taskmock = await startTaskmock({ db: `${dir.path}/taskmock.sqlite`, apiKeys: keys, maxWorkspaceTasks: 1_000_000 });
-    servers.push(taskmock);
-    const load = { method: 'POST', body: BODY, connections: CONNECTIONS, seconds, paths } as const;
-    const { base, mine, perRound } = await compareAlternating({ ...load, url: bare.url }, { ...load, url: taskmock.url }, rounds);
+    const servers = await startPostServers(dir.path, { apiKeys: keys, maxWorkspaceTasks: 1_000_000 }, started);
+    const load = (server: RunningServer) =>
+      ({ method: 'POST', body: BODY, connections: CONNECTIONS, seconds, paths, url: server.url }) as const;
+    const results = await measurePost(servers, load, rounds);
     note(
-      `2b. POST /tasks spread: round-robin over ${paths.length} workspaces (${KEYS} keys × ${WORKSPACES_PER_KEY}), gx.heavy so tasks stay queued behind the running cap; WAL file on disk; alternating ${rounds} × ${seconds} s rounds, median kept; ${perRound}.`,
+      `2b. POST /tasks spread: round-robin over ${paths.length} workspaces (${KEYS} keys × ${WORKSPACES_PER_KEY}), gx.heavy so tasks stay queued behind the running cap; WAL file on disk; the four servers in alternating ${rounds} × ${seconds} s rounds, median kept; ${results.perRound}.`,
     );
-    return [row(base, mine)];
+    return [row(results.base, results.mine), ...floorRows('2b.', results)];
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all(started.map((server) => server.stop()));
     dir.remove();
   }
 }

@@ -1,11 +1,13 @@
 // Scenario 2: POST /tasks, each a durable SQLite commit (WAL file on disk), against a bare Bun.serve
-// that parses the body and appends to an in-memory list.
+// that parses the body and appends to an in-memory list; with the durable floor beside it
+// (post-floors.ts).
 import { tasksUrl } from '../lib/client.ts';
-import { compareAlternating, type LoadResult } from '../lib/http-load.ts';
+import type { LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
 import { fmt, met, ratio, type Row } from '../lib/report.ts';
-import { startBaseline, startTaskmock, type RunningServer } from '../lib/servers.ts';
+import type { RunningServer } from '../lib/servers.ts';
 import type { ScenarioOptions } from './options.ts';
+import { floorRows, measurePost, startPostServers } from './post-floors.ts';
 
 const CONNECTIONS = 50;
 const BODY = JSON.stringify({ name: 'bench task', type: 'gx.medium' });
@@ -14,21 +16,24 @@ export async function runPostTasks({ quick, note }: ScenarioOptions): Promise<Ro
   const seconds = quick ? 2 : 3;
   const rounds = quick ? 1 : 3;
   const dir = tempDir('post');
-  const servers: RunningServer[] = [];
+  const started: RunningServer[] = [];
   try {
-    const bare = await startBaseline('append-post');
-    servers.push(bare);
-    const taskmock = await startTaskmock({ db: `${dir.path}/taskmock.sqlite`, maxWorkspaceTasks: 1_000_000 });
-    servers.push(taskmock);
-    const load = { method: 'POST', body: BODY, connections: CONNECTIONS, seconds } as const;
-    const url = tasksUrl(taskmock.url, 'bench', 'writes');
-    const { base, mine, perRound } = await compareAlternating({ ...load, url: `${bare.url}/tasks` }, { ...load, url }, rounds);
+    const servers = await startPostServers(dir.path, { maxWorkspaceTasks: 1_000_000 }, started);
+    const load = (server: RunningServer) =>
+      ({
+        method: 'POST',
+        body: BODY,
+        connections: CONNECTIONS,
+        seconds,
+        url: server === servers.bare ? `${server.url}/tasks` : tasksUrl(server.url, 'bench', 'writes'),
+      }) as const;
+    const results = await measurePost(servers, load, rounds);
     note(
-      `2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); alternating ${rounds} × ${seconds} s rounds as in 1, median kept; ${perRound}; about ${fmt(mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`,
+      `2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); the four servers in alternating ${rounds} × ${seconds} s rounds as in 1, median kept; ${results.perRound}; about ${fmt(results.mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`,
     );
-    return [row(base, mine)];
+    return [row(results.base, results.mine), ...floorRows('2.', results)];
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all(started.map((server) => server.stop()));
     dir.remove();
   }
 }
