@@ -4,7 +4,7 @@
 // without the (workspace, id) index), and taskmock as shipped. The references are not targets:
 // they say how much of a row's gap to the baseline any server on Bun and bun:sqlite pays.
 import { measureAlternating, type LoadResult, type LoadSpec } from '../lib/http-load.ts';
-import { fmt, ratio, type Row } from '../lib/report.ts';
+import { fmt, met, ratio, type Row } from '../lib/report.ts';
 import { startBaseline, startTaskmock, type RunningServer, type TaskmockFlags } from '../lib/servers.ts';
 
 export interface PostServers {
@@ -70,4 +70,17 @@ export function floorRows(label: string, { base, floor, appendOnly, mine }: Post
     reference('a bare durable create (one INSERT, group COMMIT; no log, no checks)', floor),
     reference('the same with rows only appended (no (workspace, id) index)', appendOnly),
   ];
+}
+
+/** A POST row of taskmock against the baseline (target ≥ 0.6×, SPEC §8). */
+export function postRow(scenario: string, { base, mine }: PostResults): Row {
+  const failures = mine.failures + base.failures > 0 ? ` (${mine.failures}/${base.failures} failed)` : '';
+  return {
+    scenario: `${scenario}${failures}`,
+    baseline: fmt(base.rps),
+    taskmock: `${fmt(mine.rps)} (p99 ${fmt(mine.p99Ms, 1)} ms)`,
+    ratio: ratio(mine.rps, base.rps),
+    target: '≥ 0.60×',
+    met: met(mine.rps / base.rps >= 0.6),
+  };
 }

@@ -1,12 +1,11 @@
 // Scenario 2b: POST /tasks spread round-robin over 1,000 workspaces of 250 keys (the hosted case:
 // many candidates at once), each create durably committed, against the bare appending Bun.serve;
 // with the durable floor beside it (post-floors.ts).
-import type { LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
-import { fmt, met, ratio, type Row } from '../lib/report.ts';
+import type { Row } from '../lib/report.ts';
 import type { RunningServer } from '../lib/servers.ts';
 import type { ScenarioOptions } from './options.ts';
-import { floorRows, measurePost, startPostServers } from './post-floors.ts';
+import { floorRows, measurePost, postRow, startPostServers } from './post-floors.ts';
 
 const CONNECTIONS = 50;
 const KEYS = 250;
@@ -32,21 +31,9 @@ export async function runPostSpread({ quick, note }: ScenarioOptions): Promise<R
     note(
       `2b. POST /tasks spread: round-robin over ${paths.length} workspaces (${KEYS} keys × ${WORKSPACES_PER_KEY}), gx.heavy so tasks stay queued behind the running cap; WAL file on disk; the four servers in alternating ${rounds} × ${seconds} s rounds, median kept; ${results.perRound}.`,
     );
-    return [row(results.base, results.mine), ...floorRows('2b.', results)];
+    return [postRow('2b. POST /tasks over 1,000 workspaces of 250 keys: req/s', results), ...floorRows('2b.', results)];
   } finally {
     await Promise.all(started.map((server) => server.stop()));
     dir.remove();
   }
-}
-
-function row(base: LoadResult, mine: LoadResult): Row {
-  const failures = mine.failures + base.failures > 0 ? ` (${mine.failures}/${base.failures} failed)` : '';
-  return {
-    scenario: `2b. POST /tasks over 1,000 workspaces of 250 keys: req/s${failures}`,
-    baseline: fmt(base.rps),
-    taskmock: `${fmt(mine.rps)} (p99 ${fmt(mine.p99Ms, 1)} ms)`,
-    ratio: ratio(mine.rps, base.rps),
-    target: '≥ 0.60×',
-    met: met(mine.rps / base.rps >= 0.6),
-  };
 }

@@ -2,12 +2,11 @@
 // that parses the body and appends to an in-memory list; with the durable floor beside it
 // (post-floors.ts).
 import { tasksUrl } from '../lib/client.ts';
-import type { LoadResult } from '../lib/http-load.ts';
 import { tempDir } from '../lib/proc.ts';
-import { fmt, met, ratio, type Row } from '../lib/report.ts';
+import { fmt, type Row } from '../lib/report.ts';
 import type { RunningServer } from '../lib/servers.ts';
 import type { ScenarioOptions } from './options.ts';
-import { floorRows, measurePost, startPostServers } from './post-floors.ts';
+import { floorRows, measurePost, postRow, startPostServers } from './post-floors.ts';
 
 const CONNECTIONS = 50;
 const BODY = JSON.stringify({ name: 'bench task', type: 'gx.medium' });
@@ -31,21 +30,9 @@ export async function runPostTasks({ quick, note }: ScenarioOptions): Promise<Ro
     note(
       `2. POST /tasks: one workspace, database in a WAL file on disk (synchronous=NORMAL); the four servers in alternating ${rounds} × ${seconds} s rounds as in 1, median kept; ${results.perRound}; about ${fmt(results.mine.rps * (rounds * seconds + 1))} tasks end up in the workspace.`,
     );
-    return [row(results.base, results.mine), ...floorRows('2.', results)];
+    return [postRow(`2. POST /tasks, durable: req/s (${CONNECTIONS} conns)`, results), ...floorRows('2.', results)];
   } finally {
     await Promise.all(started.map((server) => server.stop()));
     dir.remove();
   }
-}
-
-function row(base: LoadResult, mine: LoadResult): Row {
-  const failures = mine.failures + base.failures > 0 ? ` (${mine.failures}/${base.failures} failed)` : '';
-  return {
-    scenario: `2. POST /tasks, durable: req/s (${CONNECTIONS} conns)${failures}`,
-    baseline: fmt(base.rps),
-    taskmock: `${fmt(mine.rps)} (p99 ${fmt(mine.p99Ms, 1)} ms)`,
-    ratio: ratio(mine.rps, base.rps),
-    target: '≥ 0.60×',
-    met: met(mine.rps / base.rps >= 0.6),
-  };
 }
