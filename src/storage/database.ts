@@ -130,8 +130,8 @@ export const MIGRATIONS: readonly Migration[] = [
   // 11: the journal's chunks packed (packing.ts) instead of JSON arrays: a dozen bytes an event.
   packJournal,
   // 12: the status CHECK written as comparisons. SQLite codes `IN` of more than two values as a
-  // table it builds on every run of the statement: a create's INSERT took 67 steps instead of 42,
-  // 2 – 3 µs more in-process and 3 – 4 µs of a create's CPU under load (docs/performance.md).
+  // table it builds on every run of the statement: a create's INSERT took 67 steps instead of 51,
+  // and 2 – 3 µs more in-process (under load: docs/performance.md, "The status CHECK").
   // Same meaning, same columns; SQLite cannot change a CHECK, so the table is rebuilt.
   `CREATE TABLE tasks_v12 (
      ws INTEGER NOT NULL,
